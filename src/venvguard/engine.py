@@ -1,0 +1,112 @@
+"""The pipeline: project -> checks -> filter -> result. Nothing here prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from venvguard.checks import FAMILIES
+from venvguard.config import Config
+from venvguard.context import Context
+from venvguard.fileio import write_atomic
+from venvguard.findings import FileEdit, Finding, Notice
+from venvguard.project import Project
+from venvguard.rules import RULES
+from venvguard.selection import GlobMatcher, Suppressions
+
+
+class InternalError(Exception):
+    """A bug or an environment problem inside venvguard itself (exit status 2)."""
+
+
+@dataclass
+class Result:
+    """What one check of one project found."""
+
+    project: Project
+    findings: list[Finding]
+    notices: list[Notice]
+    files_checked: int
+    edits: list[FileEdit] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(RULES[f.code].severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(RULES[f.code].severity == "warning" for f in self.findings)
+
+    def failed(self, strict: bool) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def _collect(ctx: Context) -> tuple[list[Finding], list[Notice]]:
+    findings: list[Finding] = []
+    notices: list[Notice] = []
+    for family in FAMILIES:
+        if not any(code.startswith(family.prefix) for code in ctx.selected):
+            continue
+        try:
+            for item in family.load().run(ctx):
+                if isinstance(item, Notice):
+                    notices.append(item)
+                elif item.code in ctx.selected:
+                    findings.append(item)
+        except Exception as error:  # a bug of ours: say where, never a traceback
+            raise InternalError(
+                f"{family.prefix} checks failed on {ctx.project.root}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+    excluded = GlobMatcher(ctx.config.exclude) if ctx.config.exclude else None
+    if excluded is not None:
+        findings = [f for f in findings if not excluded(f.path)]
+        notices = [n for n in notices if not excluded(n.path)]
+    findings = Suppressions(ctx.project, ctx.config.per_file_ignores).filter(findings)
+    return sorted(set(findings)), sorted(set(notices))
+
+
+def _proposed_edits(ctx: Context, findings: Sequence[Finding]) -> list[FileEdit]:
+    edits: list[FileEdit] = []
+    for family in FAMILIES:
+        mine = [f for f in findings if f.code.startswith(family.prefix) and f.fix]
+        if not mine:
+            continue
+        fixer = family.fixer()
+        if fixer is not None:
+            edits.extend(fixer(ctx, mine))
+    return [edit for edit in edits if edit.new != edit.old]
+
+
+def check_project(
+    root: Path,
+    config: Config,
+    selected: frozenset[str],
+    paths: tuple[str, ...] | None = None,
+    *,
+    is_git: bool,
+    fix: bool = False,
+    diff: bool = False,
+) -> Result:
+    """Check the project at ``root``; with ``fix`` apply safe fixes and check again."""
+
+    def fresh_context() -> Context:
+        project = Project(root=root, is_git=is_git, max_file_size=config.max_file_size)
+        return Context(project=project, config=config, selected=selected, paths=paths)
+
+    ctx = fresh_context()
+    findings, notices = _collect(ctx)
+    if not (fix or diff):
+        return Result(ctx.project, findings, notices, len(ctx.files_checked))
+    edits = _proposed_edits(ctx, findings)
+    if diff or not edits:
+        return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
+    for edit in edits:
+        write_atomic(root / edit.path, edit.new)
+    ctx = fresh_context()
+    findings, notices = _collect(ctx)
+    return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
+
+
+__all__ = ["InternalError", "Result", "check_project"]

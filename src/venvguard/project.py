@@ -1,0 +1,199 @@
+"""The repository being checked: its root, its files, and safe reading of them.
+
+Inside a git work tree, git itself answers which files it tracks and which untracked files
+``git add -A`` would pick up, so every ignore rule (nested ``.gitignore``, ``info/exclude``,
+``core.excludesFile``, negation, ``core.ignorecase``) is git's own. In a plain folder the
+files are found by walking it, honouring its ``.gitignore`` files the way git would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from venvguard.findings import Notice
+
+#: Folders never entered when walking a plain folder.
+_NEVER_WALK = frozenset({".git", ".hg", ".svn"})
+
+
+class GitError(Exception):
+    """git answered with an error we cannot work around."""
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def run_git(root: Path, *args: str) -> bytes:
+    """Run ``git -C root args...`` and return its standard output."""
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror}") from None
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return completed.stdout
+
+
+def find_git_root(start: Path) -> Path | None:
+    """The top of the git work tree containing ``start``, or ``None``."""
+    if not git_available():
+        return None
+    try:
+        out = run_git(start, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    top = out.decode("utf-8", "surrogateescape").strip()
+    return Path(top) if top else None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file's text, decoded, or why it could not be read."""
+
+    text: str | None
+    notice: Notice | None = None
+
+
+@dataclass
+class Project:
+    """A repository (or plain folder) rooted at ``root``."""
+
+    root: Path
+    is_git: bool
+    max_file_size: int = 10 * 1024 * 1024
+    _texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def discover(cls, path: Path, max_file_size: int = 10 * 1024 * 1024) -> Project:
+        """The project containing ``path`` (a file or a folder)."""
+        start = path if path.is_dir() else path.parent
+        start = start.resolve()
+        top = find_git_root(start)
+        if top is not None:
+            return cls(root=top.resolve(), is_git=True, max_file_size=max_file_size)
+        return cls(root=start, is_git=False, max_file_size=max_file_size)
+
+    @cached_property
+    def _listing(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if not self.is_git:
+            return (), tuple(self._walk_plain_folder())
+        out = run_git(
+            self.root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"
+        )
+        tracked: list[str] = []
+        untracked: list[str] = []
+        seen: set[str] = set()
+        for entry in out.split(b"\0"):
+            if len(entry) < 3:
+                continue
+            tag, name = entry[:1], os.fsdecode(entry[2:])
+            if name in seen:  # unmerged paths are listed once per stage
+                continue
+            seen.add(name)
+            (untracked if tag == b"?" else tracked).append(name)
+        return tuple(tracked), tuple(untracked)
+
+    @property
+    def tracked(self) -> tuple[str, ...]:
+        """Files git tracks (empty in a plain folder)."""
+        return self._listing[0]
+
+    @property
+    def untracked(self) -> tuple[str, ...]:
+        """Files ``git add -A`` would add: untracked and not ignored."""
+        return self._listing[1]
+
+    @cached_property
+    def files(self) -> tuple[str, ...]:
+        """Every file that is, or would be, committed: tracked plus addable, sorted."""
+        return tuple(sorted({*self.tracked, *self.untracked}))
+
+    def _walk_plain_folder(self) -> list[str]:
+        from venvguard.gitignore import IgnoreRules
+
+        rules = IgnoreRules.from_tree(self.root)
+        found: list[str] = []
+        for folder, dirs, names in os.walk(self.root):
+            relative = Path(folder).relative_to(self.root).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in _NEVER_WALK
+                and not os.path.islink(os.path.join(folder, d))
+                and not rules.is_ignored(prefix + d, is_dir=True)
+            )
+            found.extend(
+                prefix + name
+                for name in sorted(names)
+                if not rules.is_ignored(prefix + name, is_dir=False)
+            )
+        return found
+
+    def absolute(self, relative: str) -> Path:
+        return self.root / relative
+
+    def read_text(self, relative: str) -> SourceText:
+        """Decode a file of the project, once; never raises.
+
+        Text is UTF-8 (a BOM is dropped) or, failing that, Latin-1 with a notice. Files over
+        ``max_file_size``, with NUL bytes, unreadable, or links leading out of the project
+        give ``text=None`` and a notice saying why.
+        """
+        cached = self._texts.get(relative)
+        if cached is None:
+            cached = self._texts[relative] = self._read(relative)
+        return cached
+
+    def _read(self, relative: str) -> SourceText:
+        path = self.root / relative
+        try:
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(self.root):
+                    return SourceText(
+                        None,
+                        Notice(relative, None, "skipped: a link that leads out of the repository"),
+                    )
+            size = path.stat().st_size
+            if not path.is_file():
+                return SourceText(None)
+            if size > self.max_file_size:
+                return SourceText(
+                    None,
+                    Notice(
+                        relative,
+                        None,
+                        f"skipped: {size} bytes is over max-file-size ({self.max_file_size})",
+                    ),
+                )
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return SourceText(None)  # tracked but deleted in the work tree
+        except (OSError, RuntimeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            return SourceText(None, Notice(relative, None, f"skipped: cannot read: {reason}"))
+        if b"\0" in data:
+            return SourceText(None, Notice(relative, None, "skipped: binary content (NUL bytes)"))
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            return SourceText(data.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            return SourceText(
+                data.decode("latin-1"),
+                Notice(relative, line, "not valid UTF-8; read as Latin-1"),
+            )
