@@ -1,0 +1,223 @@
+"""Virtual environments on disk: recognising them by content and reading what they record.
+
+A folder is a virtual environment when it holds ``pyvenv.cfg`` (venv, virtualenv, uv) or
+``conda-meta/history`` (a conda environment), whatever it is called. This module only looks
+at the file system; deciding which venvs matter to a repository (tracked, addable, ignored)
+is the job of ``venvguard.checks.venvs`` with the help of ``Project``.
+
+``pyvenv.cfg`` is read the way CPython's ``site`` module reads it (``key = value`` lines,
+keys lower-cased, anything else skipped), so a damaged file never raises: what could not be
+understood is listed in ``PyvenvCfg.problems`` with its line number.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PYVENV_CFG = "pyvenv.cfg"
+CONDA_HISTORY = "conda-meta/history"
+
+_VERSION = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?")
+#: Folders never entered when looking for venvs by walking.
+_NEVER_WALK = frozenset({".git", ".hg", ".svn"})
+
+
+@dataclass(frozen=True)
+class PyvenvCfg:
+    """What a ``pyvenv.cfg`` says.
+
+    ``version`` is the base interpreter's version as a tuple of ints (``(3, 11, 4)``), from
+    the ``version`` key (venv) or ``version_info`` (virtualenv, uv); ``version_string`` is
+    the raw value. ``raw`` holds every ``key = value`` line (keys lower-cased, last wins).
+    ``problems`` lists ``(line, message)`` for lines or values that made no sense.
+    """
+
+    path: Path
+    home: str | None
+    version: tuple[int, ...] | None
+    version_string: str | None
+    include_system_site_packages: bool
+    executable: str | None
+    command: str | None
+    raw: dict[str, str] = field(default_factory=dict)
+    problems: tuple[tuple[int, str], ...] = ()
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """``"3.11.4"`` -> ``(3, 11, 4)``; ``"3.12.1.final.0"`` -> ``(3, 12, 1)``; else ``None``."""
+    match = _VERSION.match(text)
+    if match is None:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def parse_pyvenv_cfg_text(text: str, path: Path) -> PyvenvCfg:
+    """Parse the content of a ``pyvenv.cfg``; never raises."""
+    raw: dict[str, str] = {}
+    problems: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, equals, value = stripped.partition("=")
+        if not equals or not key.strip():
+            problems.append((number, f"not a `key = value` line: {stripped[:60]!r}"))
+            continue
+        raw[key.strip().lower()] = value.strip()
+
+    version_string = raw.get("version") or raw.get("version_info")
+    version = parse_version(version_string) if version_string else None
+    if version_string and version is None:
+        problems.append((_line_of(text, "version"), f"unreadable version {version_string!r}"))
+    flag = raw.get("include-system-site-packages", "false").lower()
+    if flag not in {"true", "false"}:
+        problems.append(
+            (
+                _line_of(text, "include-system-site-packages"),
+                f"include-system-site-packages should be true or false, not {flag!r}",
+            )
+        )
+    return PyvenvCfg(
+        path=path,
+        home=raw.get("home") or None,
+        version=version,
+        version_string=version_string,
+        include_system_site_packages=flag == "true",
+        executable=raw.get("executable") or raw.get("base-executable") or None,
+        command=raw.get("command") or None,
+        raw=raw,
+        problems=tuple(problems),
+    )
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip().lower().startswith(key):
+            return number
+    return 1
+
+
+def parse_pyvenv_cfg(path: Path) -> PyvenvCfg | None:
+    """Read ``path`` (a ``pyvenv.cfg``, or a venv folder holding one); ``None`` if unreadable.
+
+    Bytes that are not UTF-8 are read as Latin-1 (CPython does the same), so only a missing
+    or unreadable file gives ``None``.
+    """
+    if path.name != PYVENV_CFG or path.is_dir():
+        path = path / PYVENV_CFG
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return parse_pyvenv_cfg_text(text.removeprefix("\ufeff"), path)
+
+
+def venv_kind(folder: Path) -> str | None:
+    """``"venv"`` if ``folder`` holds ``pyvenv.cfg``, ``"conda"`` for a conda env, else None."""
+    if os.path.isfile(os.path.join(folder, PYVENV_CFG)):
+        return "venv"
+    if os.path.isfile(os.path.join(folder, "conda-meta", "history")):
+        return "conda"
+    return None
+
+
+def is_venv(folder: Path) -> bool:
+    """Whether ``folder`` is a virtual environment (venv, virtualenv, uv or conda)."""
+    return venv_kind(folder) is not None
+
+
+def find_venvs(root: Path, *, nested: bool = False) -> list[Path]:
+    """Every venv under ``root`` (``root`` itself included), found by walking the folder.
+
+    Symbolic links are not followed, ``.git`` is not entered, and by default a venv's own
+    folder is not searched further (``nested=True`` looks inside venvs too). This is the
+    simple, complete answer for a small folder; a repository check uses ``Project.venvs``,
+    which asks git first and walks nothing that git already answered.
+    """
+    return sorted(_walk_for_venvs(root, nested))
+
+
+def _walk_for_venvs(root: Path, nested: bool) -> Iterator[Path]:
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        if PYVENV_CFG in names or (
+            "conda-meta" in dirs and os.path.isfile(os.path.join(folder, CONDA_HISTORY))
+        ):
+            yield here
+            if not nested:
+                dirs[:] = []
+                continue
+        dirs[:] = [
+            d for d in dirs if d not in _NEVER_WALK and not os.path.islink(os.path.join(folder, d))
+        ]
+
+
+def site_packages_dirs(venv: Path) -> list[Path]:
+    """The ``site-packages`` folders of a venv that exist, in a stable order.
+
+    Covers posix ``lib/pythonX.Y/site-packages`` (and ``lib64``, PyPy's ``lib/pypyX.Y``),
+    Windows ``Lib/site-packages``, and conda's layouts. A ``lib64`` that is a link to
+    ``lib`` is listed once.
+    """
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def add(candidate: Path) -> None:
+        if not candidate.is_dir():
+            return
+        key = os.path.realpath(candidate)
+        if key not in seen:
+            seen.add(key)
+            found.append(candidate)
+
+    for lib in ("lib", "lib64"):
+        base = venv / lib
+        try:
+            children = sorted(os.listdir(base))
+        except OSError:
+            continue
+        for child in children:
+            if child.startswith(("python", "pypy")):
+                add(base / child / "site-packages")
+        add(base / "site-packages")  # PyPy < 3.8 and some conda builds
+    add(venv / "Lib" / "site-packages")
+    return found
+
+
+def base_python_version(venv: Path) -> tuple[int, ...] | None:
+    """The Python version a venv (from ``pyvenv.cfg``) or conda env (``conda-meta``) uses."""
+    cfg = parse_pyvenv_cfg(venv / PYVENV_CFG)
+    if cfg is not None and cfg.version is not None:
+        return cfg.version
+    try:
+        names = os.listdir(venv / "conda-meta")
+    except OSError:
+        return None
+    for name in sorted(names):
+        match = re.match(r"^python-(\d+\.\d+(?:\.\d+)?)-.*\.json$", name)
+        if match:
+            return parse_version(match.group(1))
+    return None
+
+
+__all__ = [
+    "CONDA_HISTORY",
+    "PYVENV_CFG",
+    "PyvenvCfg",
+    "base_python_version",
+    "find_venvs",
+    "is_venv",
+    "parse_pyvenv_cfg",
+    "parse_pyvenv_cfg_text",
+    "parse_version",
+    "site_packages_dirs",
+    "venv_kind",
+]
