@@ -1,0 +1,1 @@
+"""``venvguard audit``: find many repositories, check them in parallel, and report on all."""
