@@ -1,0 +1,309 @@
+"""venvguard against its peers: builds its inputs, times side by side, prints ratios.
+
+    .venv/bin/python benchmarks/run.py            # the full run (a few minutes)
+    .venv/bin/python benchmarks/run.py --quick    # smaller inputs, fewer rounds
+
+Run it with the project venv's interpreter: it is also the interpreter venvguard runs on and
+the one ``python -c pass`` is timed with (a pyenv shim would add its own start-up to every
+number). Writes the table as JSON to ``benchmarks/out/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import bench_inputs as inputs
+from bench_timing import Command, CommandFailed, compare, hermetic_env, median
+
+HERE = Path(__file__).resolve().parent
+PYTHON = Path(sys.executable)
+VENVGUARD = PYTHON.with_name("venvguard")
+ANY_STATUS = frozenset({0, 1})  # findings are expected; only 2 (an error) spoils a timing
+
+
+@dataclass
+class Row:
+    """One comparison: medians in seconds, the ratio, and the target it is held to."""
+
+    name: str
+    ours: str
+    peer: str
+    ours_median: float | None
+    peer_median: float | None
+    ratio: float | None
+    target: str
+    met: bool | None
+    note: str = ""
+
+
+def _speedup(ours: float, peer: float) -> float:
+    return peer / ours
+
+
+def _slowdown(ours: float, peer: float) -> float:
+    return ours / peer
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    ours: Command
+    peer: Command
+    ratio: Callable[[float, float], float]
+    target: str
+    meets: Callable[[float], bool]
+
+
+def measure(comparison: Comparison, runs: int, env: Mapping[str, str]) -> Row:
+    row = Row(
+        comparison.name,
+        comparison.ours.label,
+        comparison.peer.label,
+        None,
+        None,
+        None,
+        comparison.target,
+        None,
+    )
+    try:
+        ours, peer = compare([comparison.ours, comparison.peer], runs, env)
+    except CommandFailed as error:
+        row.note = str(error)
+        return row
+    row.ours_median, row.peer_median = median(ours), median(peer)
+    row.ratio = comparison.ratio(row.ours_median, row.peer_median)
+    row.met = comparison.meets(row.ratio)
+    return row
+
+
+def vg(label: str, cwd: Path, *args: str) -> Command:
+    return Command(label, [str(VENVGUARD), *args], cwd, ANY_STATUS)
+
+
+def build(work: Path, sizes: inputs.Sizes, env: Mapping[str, str]) -> dict[str, object]:
+    """Build every input under ``work``; returns facts about them for the JSON."""
+    facts: dict[str, object] = {}
+    steps: list[tuple[str, Callable[[], object]]] = [
+        (
+            "monorepo_files",
+            lambda: inputs.build_monorepo(work / "monorepo", sizes.monorepo_files, env),
+        ),
+        (
+            "distributions",
+            lambda: (
+                inputs.build_requirements_repo(work / "reqs" / "repo", sizes.distributions, env)
+                and sizes.distributions
+            ),
+        ),
+        ("shell_lines", lambda: inputs.build_shell_corpus(work / "shell", sizes.scripts, env)[1]),
+        ("small", lambda: inputs.build_small_repo(work / "small", env)),
+        ("audit", lambda: inputs.build_audit_repos(work / "audit", sizes.audit_repos, env)),
+    ]
+    for name, step in steps:
+        start = time.perf_counter()
+        facts[name] = step()
+        print(f"  built {name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return facts
+
+
+def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) -> list[Comparison]:
+    mono, reqs, shell = work / "monorepo", work / "reqs" / "repo", work / "shell"
+    venv_python = reqs / ".venv" / "bin" / "python"
+    scripts = sorted(str(p) for p in (shell / "scripts").iterdir())
+    found: list[Comparison] = [
+        Comparison(
+            "whole check, small clean repo",
+            vg("venvguard check", work / "small", "check"),
+            Command("python -c pass", [str(PYTHON), "-c", "pass"], work / "small"),
+            _slowdown,
+            "<= 2.0x python -c pass",
+            lambda r: r <= 2.0,
+        ),
+        Comparison(
+            f"VG1, monorepo of {facts['monorepo_files']:,} files",
+            vg("venvguard check --select VG1", mono, "check", "--select", "VG1"),
+            Command(
+                "git status --porcelain --ignored",
+                ["git", "status", "--porcelain", "--ignored"],
+                mono,
+            ),
+            _slowdown,
+            "<= 1.5x git status",
+            lambda r: r <= 1.5,
+        ),
+        Comparison(
+            f"VG2 drift, venv of {sizes.distributions} distributions",
+            vg(
+                "venvguard check --select VG2",
+                reqs,
+                "check",
+                "--select",
+                "VG2",
+                "--python",
+                str(reqs / ".venv"),
+            ),
+            Command("python -m pip freeze", [str(venv_python), "-m", "pip", "freeze"], reqs),
+            _speedup,
+            ">= 5x faster than pip freeze",
+            lambda r: r >= 5.0,
+        ),
+    ]
+    vg3 = vg("venvguard check --select VG3", shell, "check", "--select", "VG3")
+    corpus = f"VG3, {sizes.scripts} scripts ({facts['shell_lines']:,} lines)"
+    if shutil.which("shellcheck"):
+        found.append(
+            Comparison(
+                corpus,
+                vg3,
+                Command("shellcheck", ["shellcheck", *scripts], shell, frozenset(range(256))),
+                _speedup,
+                ">= 10x shellcheck's throughput",
+                lambda r: r >= 10.0,
+            )
+        )
+    found.append(
+        Comparison(
+            corpus,
+            vg3,
+            Command(
+                "grep -rnE",
+                ["grep", "-rnE", "pip|easy_install|setup.py", "scripts"],
+                shell,
+                frozenset({0, 1}),
+            ),
+            _slowdown,
+            "<= 3x grep's time",
+            lambda r: r <= 3.0,
+        )
+    )
+    found.append(
+        Comparison(
+            f"audit of {sizes.audit_repos} repositories",
+            vg("venvguard audit --jobs 2", work, "audit", "-r", "audit", "--jobs", "2"),
+            vg("venvguard audit --jobs 1", work, "audit", "-r", "audit", "--jobs", "1"),
+            _speedup,
+            ">= 1.7x with --jobs 2",
+            lambda r: r >= 1.7,
+        )
+    )
+    return found
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.0f} ms"
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        "benchmark",
+        "venvguard",
+        "peer",
+        "median ours",
+        "median peer",
+        "ratio",
+        "target",
+        "met",
+    )
+    table = [header]
+    for row in rows:
+        met = "-" if row.met is None else ("yes" if row.met else "NO")
+        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
+        table.append(
+            (
+                row.name,
+                row.ours,
+                row.peer,
+                _seconds(row.ours_median),
+                _seconds(row.peer_median),
+                ratio,
+                row.target,
+                met,
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for line in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+    for row in rows:
+        if row.note:
+            print(f"note: {row.name}: {row.note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, 3 rounds")
+    parser.add_argument("--runs", type=int, help="timed rounds per comparison (default 7; quick 3)")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="build the inputs in DIR and keep them"
+    )
+    args = parser.parse_args(argv)
+    if not VENVGUARD.exists():
+        print(
+            f"run.py: no venvguard next to {PYTHON}; use the project venv's python", file=sys.stderr
+        )
+        return 2
+    sizes = inputs.QUICK if args.quick else inputs.FULL
+    runs = args.runs or (3 if args.quick else 7)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="venvguard-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = hermetic_env(work / "home")
+    try:
+        print(f"building inputs in {work}", file=sys.stderr)
+        facts = build(work, sizes, env)
+        rows = []
+        for comparison in comparisons(work, sizes, facts):
+            print(
+                f"  timing {comparison.name}: {comparison.ours.label} vs {comparison.peer.label}",
+                file=sys.stderr,
+            )
+            rows.append(measure(comparison, runs, env))
+        if not shutil.which("shellcheck"):
+            rows.append(
+                Row(
+                    "VG3 vs shellcheck",
+                    "-",
+                    "shellcheck",
+                    None,
+                    None,
+                    None,
+                    ">= 10x shellcheck's throughput",
+                    None,
+                    "skipped: shellcheck is not installed (apt-get install shellcheck)",
+                )
+            )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    report = {
+        "when": stamp,
+        "quick": args.quick,
+        "runs": runs,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "git": subprocess.run(
+            ["git", "--version"], check=False, capture_output=True, text=True
+        ).stdout.strip(),
+        "inputs": {key: str(value) for key, value in facts.items()},
+        "rows": [asdict(row) for row in rows],
+    }
+    target = out / f"bench-{stamp}{'-quick' if args.quick else ''}.json"
+    target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {target.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
