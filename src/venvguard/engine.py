@@ -79,6 +79,21 @@ def _proposed_edits(ctx: Context, findings: Sequence[Finding]) -> list[FileEdit]
     return [edit for edit in edits if edit.new != edit.old]
 
 
+def _writable(root: Path, edits: list[FileEdit]) -> tuple[list[FileEdit], list[Notice]]:
+    """Keep the edits that are safe to write: never through a link, never onto a non-file."""
+    safe: list[FileEdit] = []
+    refused: list[Notice] = []
+    for edit in edits:
+        target = root / edit.path
+        if target.is_symlink():
+            refused.append(Notice(edit.path, None, "not fixed: it is a symbolic link"))
+        elif target.exists() and not target.is_file():
+            refused.append(Notice(edit.path, None, "not fixed: it is not a regular file"))
+        else:
+            safe.append(edit)
+    return safe, refused
+
+
 def check_project(
     root: Path,
     config: Config,
@@ -99,14 +114,15 @@ def check_project(
     findings, notices = _collect(ctx)
     if not (fix or diff):
         return Result(ctx.project, findings, notices, len(ctx.files_checked))
-    edits = _proposed_edits(ctx, findings)
+    edits, refused = _writable(root, _proposed_edits(ctx, findings))
+    notices = sorted({*notices, *refused})
     if diff or not edits:
         return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
     for edit in edits:
         write_atomic(root / edit.path, edit.new)
     ctx = fresh_context()
-    findings, notices = _collect(ctx)
-    return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
+    findings, after = _collect(ctx)
+    return Result(ctx.project, findings, sorted({*after, *refused}), len(ctx.files_checked), edits)
 
 
 __all__ = ["InternalError", "Result", "check_project"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from venvguard.engine import Result
@@ -18,8 +19,16 @@ _BOLD, _RED, _YELLOW, _CYAN, _DIM, _RESET = (
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Show control characters as escapes: a file name must not drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def _location(path: str, line: int | None, column: int | None) -> str:
-    shown = path or "."
+    shown = safe(path) or "."
     if line is None:
         return shown
     return f"{shown}:{line}:{column}" if column is not None else f"{shown}:{line}"
@@ -35,7 +44,9 @@ def render(results: Sequence[Result], options: RenderOptions) -> str:
         prefix = "" if len(results) == 1 else f"{result.project.root}: "
         for notice in result.notices:
             where = _location(notice.path, notice.line, None)
-            lines.append(f"{prefix}{paint(where, _BOLD)}: {paint('note', _CYAN)}: {notice.message}")
+            lines.append(
+                f"{prefix}{paint(where, _BOLD)}: {paint('note', _CYAN)}: {safe(notice.message)}"
+            )
         for finding in result.findings:
             rule = RULES[finding.code]
             colour = _RED if rule.severity == "error" else _YELLOW
@@ -43,7 +54,7 @@ def render(results: Sequence[Result], options: RenderOptions) -> str:
             marker = paint(" [*]", _DIM) if finding.fix else ""
             lines.append(
                 f"{prefix}{paint(where, _BOLD)}: {paint(finding.code, colour, _BOLD)}"
-                f" {finding.message}{marker}"
+                f" {safe(finding.message)}{marker}"
             )
         errors += result.errors
         warnings += result.warnings
