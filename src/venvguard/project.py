@@ -29,14 +29,27 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
+#: A checked repository's own config must not make git run its commands: core.fsmonitor
+#: is run by ``git ls-files`` itself.
+_SAFE_GIT_OPTIONS = ("-c", "core.fsmonitor=false")
+
+
+def _git_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # read-only: never refresh and rewrite the index
+    env.setdefault("LC_ALL", "C")
+    return env
+
+
 def run_git(root: Path, *args: str) -> bytes:
     """Run ``git -C root args...`` and return its standard output."""
     try:
         completed = subprocess.run(
-            ["git", "-C", str(root), *args],
+            ["git", *_SAFE_GIT_OPTIONS, "-C", str(root), *args],
             capture_output=True,
             check=False,
             stdin=subprocess.DEVNULL,
+            env=_git_environment(),
         )
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror}") from None
@@ -74,6 +87,7 @@ class Project:
     is_git: bool
     max_file_size: int = 10 * 1024 * 1024
     _texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
+    _walk_ignored_dirs: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
     def discover(cls, path: Path, max_file_size: int = 10 * 1024 * 1024) -> Project:
@@ -120,6 +134,29 @@ class Project:
         """Every file that is, or would be, committed: tracked plus addable, sorted."""
         return tuple(sorted({*self.tracked, *self.untracked}))
 
+    @cached_property
+    def ignored_dirs(self) -> tuple[str, ...]:
+        """Untracked folders that are ignored as a whole (not entered by git), sorted.
+
+        One ``git ls-files -o -i --exclude-standard --directory`` call, made only when a
+        check asks; in a plain folder, the folders the walk skipped.
+        """
+        if not self.is_git:
+            self._listing  # noqa: B018 - the walk records what it skips
+            return tuple(sorted(self._walk_ignored_dirs))
+        out = run_git(
+            self.root,
+            "ls-files",
+            "-z",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
+        )
+        return tuple(
+            sorted(os.fsdecode(entry[:-1]) for entry in out.split(b"\0") if entry.endswith(b"/"))
+        )
+
     def _walk_plain_folder(self) -> list[str]:
         from venvguard.gitignore import IgnoreRules
 
@@ -128,13 +165,15 @@ class Project:
         for folder, dirs, names in os.walk(self.root):
             relative = Path(folder).relative_to(self.root).as_posix()
             prefix = "" if relative == "." else relative + "/"
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if d not in _NEVER_WALK
-                and not os.path.islink(os.path.join(folder, d))
-                and not rules.is_ignored(prefix + d, is_dir=True)
-            )
+            kept: list[str] = []
+            for d in sorted(dirs):
+                if d in _NEVER_WALK or os.path.islink(os.path.join(folder, d)):
+                    continue
+                if rules.is_ignored(prefix + d, is_dir=True):
+                    self._walk_ignored_dirs.append(prefix + d)
+                else:
+                    kept.append(d)
+            dirs[:] = kept
             found.extend(
                 prefix + name
                 for name in sorted(names)
