@@ -17,6 +17,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from venvguard.project import Project
 
 PYVENV_CFG = "pyvenv.cfg"
 CONDA_HISTORY = "conda-meta/history"
@@ -208,9 +212,122 @@ def base_python_version(venv: Path) -> tuple[int, ...] | None:
     return None
 
 
+# --- The venvs of a repository -------------------------------------------------------------
+
+#: A path component that starts a venv's own layout: the folder before it may be a venv.
+_LAYOUT = re.compile(
+    r"(?:^|/)(?:bin|Scripts|lib|Lib|lib64|include|Include|share|etc|conda-meta)/"
+    r"|(?:^|/)(?:pyvenv\.cfg|CACHEDIR\.TAG|\.gitignore|lib64)$"
+)
+
+
+@dataclass(frozen=True)
+class ProjectVenv:
+    """A venv of a repository: where it is (relative, ``/``-separated) and what git sees.
+
+    ``tracked`` counts its files in git's index; ``addable`` its untracked files that
+    ``git add -A`` would add (not ignored). A venv with neither is ignored (or empty).
+    """
+
+    path: str
+    kind: str
+    tracked: int
+    addable: int
+
+    @property
+    def ignored(self) -> bool:
+        return self.tracked == 0 and self.addable == 0
+
+
+def _count_under(sorted_paths: list[str], folder: str) -> int:
+    import bisect
+
+    # "0" sorts right after "/": [folder + "/", folder + "0") is everything inside folder.
+    return bisect.bisect_left(sorted_paths, folder + "0") - bisect.bisect_left(
+        sorted_paths, folder + "/"
+    )
+
+
+def _contains(sorted_paths: list[str], path: str) -> bool:
+    import bisect
+
+    index = bisect.bisect_left(sorted_paths, path)
+    return index < len(sorted_paths) and sorted_paths[index] == path
+
+
+def project_venvs(project: Project, *, include_ignored: bool = False) -> list[ProjectVenv]:
+    """The outermost venvs of ``project``, found from git's listings plus targeted probes.
+
+    Tracked files suggest venv folders by their layout (``X/lib/...``, ``X/bin/...``,
+    ``X/pyvenv.cfg``); every folder holding an addable file is a candidate; each candidate
+    is probed on disk (or in the index, for a venv committed and then deleted). With
+    ``include_ignored`` the ignored folders git reports (and their parents and direct
+    children, for ``.tox/py312`` and self-ignoring venvs) are probed too; ignored trees are
+    never walked. Venvs inside venvs are left out.
+    """
+    root = project.root
+    tracked = sorted(project.tracked)
+    addable = sorted(project.untracked)
+    candidates: set[str] = set()
+    for path in tracked:
+        for match in _LAYOUT.finditer(path):
+            if match.start():
+                candidates.add(path[: match.start()])
+    for path in addable:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in candidates:
+            candidates.add(folder)
+            folder = folder.rpartition("/")[0]
+
+    kinds: dict[str, str] = {}
+    for folder in candidates:
+        kind = venv_kind(root / folder)
+        if kind is None and _contains(tracked, f"{folder}/{PYVENV_CFG}"):
+            kind = "venv"
+        elif kind is None and _contains(tracked, f"{folder}/{CONDA_HISTORY}"):
+            kind = "conda"
+        if kind is not None:
+            kinds[folder] = kind
+
+    if include_ignored:
+        probes: set[str] = set()
+        for folder in project.ignored_dirs:
+            probes.add(folder)
+            if "/" in folder:
+                probes.add(folder.rpartition("/")[0])
+            try:
+                with os.scandir(root / folder) as entries:
+                    probes.update(
+                        f"{folder}/{entry.name}"
+                        for entry in entries
+                        if entry.is_dir(follow_symlinks=False)
+                    )
+            except OSError:
+                continue
+        for folder in probes - kinds.keys():
+            kind = venv_kind(root / folder)
+            if kind is not None:
+                kinds[folder] = kind
+
+    found: list[ProjectVenv] = []
+    for folder in sorted(kinds):
+        if any(folder.startswith(outer + "/") for outer in (v.path for v in found)):
+            continue
+        found.append(
+            ProjectVenv(
+                path=folder,
+                kind=kinds[folder],
+                tracked=_count_under(tracked, folder),
+                addable=_count_under(addable, folder),
+            )
+        )
+    return found
+
+
 __all__ = [
     "CONDA_HISTORY",
     "PYVENV_CFG",
+    "ProjectVenv",
     "PyvenvCfg",
     "base_python_version",
     "find_venvs",
@@ -218,6 +335,7 @@ __all__ = [
     "parse_pyvenv_cfg",
     "parse_pyvenv_cfg_text",
     "parse_version",
+    "project_venvs",
     "site_packages_dirs",
     "venv_kind",
 ]
