@@ -8,18 +8,12 @@ the CLI with ``dataclasses.replace``.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 from venvguard.rules import RULES
 
@@ -101,6 +95,8 @@ class _Reader:
     def check_keys(self, data: Mapping[str, Any], known: list[str]) -> None:
         for key in data:
             if key not in known:
+                import difflib
+
                 hint = difflib.get_close_matches(key, known, n=1)
                 suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
                 known_list = ", ".join(sorted(known))
@@ -236,11 +232,24 @@ def _parse_fresh(data: Mapping[str, Any], path: Path, table: str) -> FreshConfig
     )
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _load_toml(path: Path, needle: bytes | None = None) -> dict[str, Any]:
+    """The TOML file at ``path``; ``{}`` without parsing when ``needle`` is not in it.
+
+    Most ``pyproject.toml`` files never mention venvguard: the byte search spares every
+    run in them the import of the TOML parser and the parse.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
+        raw = path.read_bytes()
+        if needle is not None and needle not in raw:
+            return {}
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        return data
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except OSError as error:
@@ -265,7 +274,8 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     for path in candidates:
         if explicit is None and not path.is_file():
             continue
-        data = _load_toml(path)
+        implicit_pyproject = explicit is None and path.name == "pyproject.toml"
+        data = _load_toml(path, b"venvguard" if implicit_pyproject else None)
         if path.name == "pyproject.toml":
             tool = data.get("tool", {})
             section = tool.get("venvguard") if isinstance(tool, dict) else None

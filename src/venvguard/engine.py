@@ -9,7 +9,6 @@ from pathlib import Path
 from venvguard.checks import FAMILIES
 from venvguard.config import Config
 from venvguard.context import Context
-from venvguard.fileio import write_atomic
 from venvguard.findings import FileEdit, Finding, Notice
 from venvguard.project import Project
 from venvguard.rules import RULES
@@ -118,6 +117,8 @@ def check_project(
     notices = sorted({*notices, *refused})
     if diff or not edits:
         return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
+    from venvguard.fileio import write_atomic
+
     for edit in edits:
         write_atomic(root / edit.path, edit.new)
     ctx = fresh_context()

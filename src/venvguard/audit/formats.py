@@ -183,6 +183,3 @@ def renderer(name: str) -> Callable[[Sequence[RepoReport]], str]:
         "csv": render_csv,
         "markdown": render_markdown,
     }[name]
-
-
-FORMAT_NAMES = ("text", "json", "markdown", "html", "csv")

@@ -25,9 +25,10 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-def add_parser(subparsers: Any) -> None:
-    from venvguard.audit.formats import FORMAT_NAMES
+FORMAT_NAMES = ("text", "json", "markdown", "html", "csv")
 
+
+def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "audit",
         help="check many repositories at once",

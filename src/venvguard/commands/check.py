@@ -11,7 +11,6 @@ from typing import Any
 
 from venvguard.config import Config, ConfigError, check_code_selector, load_config
 from venvguard.engine import Result, check_project
-from venvguard.fileio import unified_diff
 from venvguard.project import Project
 from venvguard.reporters import FORMATS, RenderOptions, get_reporter
 from venvguard.selection import resolve_selection
@@ -188,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     if args.diff:
+        from venvguard.fileio import unified_diff
+
         sys.stdout.write("".join(unified_diff(e) for r in results for e in r.edits))
     reporter = get_reporter(args.format or "text")
     options = RenderOptions(color=use_color(args), quiet=args.quiet, strict=strict, fixed=args.fix)
