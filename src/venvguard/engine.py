@@ -63,7 +63,11 @@ def _collect(ctx: Context) -> tuple[list[Finding], list[Notice]]:
         findings = [f for f in findings if not excluded(f.path)]
         notices = [n for n in notices if not excluded(n.path)]
     findings = Suppressions(ctx.project, ctx.config.per_file_ignores).filter(findings)
-    return sorted(set(findings)), sorted(set(notices))
+    # Whole-file findings (line None) sort before line findings of the same file.
+    return (
+        sorted(set(findings), key=lambda f: (f.path, f.line or 0, f.column or 0, f.code)),
+        sorted(set(notices), key=lambda n: (n.path, n.line or 0, n.message)),
+    )
 
 
 def _proposed_edits(ctx: Context, findings: Sequence[Finding]) -> list[FileEdit]:
