@@ -1,0 +1,148 @@
+"""One VG2 run over a repository: locks read, environment found, each lock judged.
+
+Local drift (the default) judges every root lock against the venv found by
+``environment.locate``; a distribution is missing (VG202) only when no root lock lists it,
+and that is reported on the first root lock. ``--fresh`` resolves each root lock on its
+own for the target Python and platform (see ``fresh``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from venvguard.config import Config
+from venvguard.findings import Finding, Notice
+from venvguard.project import Project
+from venvguard.reqs.installed import Distribution
+from venvguard.reqs.locks import Locks, read_locks
+from venvguard.reqs.reqfile import LockFile
+
+STATIC_CODES = frozenset({"VG201", "VG205", "VG206"})
+
+
+@dataclass
+class Analysis:
+    """Findings and notices of one run, with what the fixes need."""
+
+    locks: Locks
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    #: (path, line) of an item -> version to pin; lock path -> distributions to add.
+    repins: dict[tuple[str, int], str] = field(default_factory=dict)
+    additions: dict[str, list[Distribution]] = field(default_factory=dict)
+
+
+def own_distribution(root: Path) -> str | None:
+    """The normalized ``[project] name`` of the repository's pyproject.toml, if any."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return None
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    if not isinstance(name, str):
+        return None
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(name)
+
+
+def _problems(lock: LockFile) -> list[Finding]:
+    return [
+        Finding(p.path, p.line, p.column, "VG206", p.message, package=None) for p in lock.problems
+    ]
+
+
+def analyse(project: Project, config: Config, wanted: frozenset[str]) -> Analysis:
+    """Judge every root lock of ``project``; ``wanted`` are the selected VG2 codes."""
+    locks = read_locks(project, config.requirements)
+    analysis = Analysis(locks, notices=list(locks.notices))
+    if not locks.roots:
+        return analysis
+    for lock in locks.roots:
+        analysis.findings.extend(_problems(lock))
+    if config.fresh_mode:
+        from venvguard.reqs.fresh import judge_fresh
+
+        judge_fresh(project, config, analysis)
+        return analysis
+    _judge_drift(project, config, wanted, analysis)
+    return analysis
+
+
+def _judge_drift(
+    project: Project, config: Config, wanted: frozenset[str], analysis: Analysis
+) -> None:
+    from venvguard.reqs.environment import locate
+    from venvguard.reqs.installed import hidden_by_freeze, read_distributions
+    from venvguard.reqs.judge import judge_lock
+
+    roots = analysis.locks.roots
+    environment = locate(project.root, config.python)
+    if environment is None:
+        from venvguard.reqs.judge import judge_lock as static_judge
+
+        for lock in roots:  # still report what needs no environment
+            verdict = static_judge(
+                lock, {}, _running_markers(), place="", holder="", check_missing=False
+            )
+            analysis.findings.extend(f for f in verdict.findings if f.code in ("VG201", "VG205"))
+        message = (
+            "no virtual environment found (--python, $VIRTUAL_ENV inside the repository, "
+            ".venv, venv, or a root folder with pyvenv.cfg): requirements not compared"
+        )
+        if config.require_venv:
+            analysis.findings.append(
+                Finding(roots[0].path, None, None, "VG203", message + " (--require-venv)")
+            )
+        else:
+            analysis.notices.append(Notice(roots[0].path, None, message))
+        return
+    shown = environment.shown(project.root)
+    for note in environment.notes:
+        analysis.notices.append(Notice(shown, None, note))
+    distributions = read_distributions(environment.site_dirs, environment.system_dirs)
+    hidden = hidden_by_freeze(environment.python_version)
+    own = own_distribution(project.root)
+    markers = environment.markers()
+    listed_by: list[set[str]] = []
+    for lock in roots:
+        listed_by.append(
+            {
+                item.key
+                for item in lock.requirements
+                if item.key is not None and item.requirement.applies(markers)
+            }
+        )
+    for index, lock in enumerate(roots):
+        others = set().union(*(keys for i, keys in enumerate(listed_by) if i != index))
+        verdict = judge_lock(
+            lock,
+            distributions,
+            markers,
+            place=f"installed in {shown}",
+            holder=f"{shown} has",
+            hidden=hidden,
+            own=own,
+            check_missing=index == 0,
+            also_listed=others,
+        )
+        analysis.findings.extend(verdict.findings)
+        analysis.repins.update(verdict.repins)
+        analysis.additions[lock.path] = verdict.additions
+
+
+def _running_markers() -> dict[str, str]:
+    from packaging.markers import default_environment
+
+    return {key: str(value) for key, value in default_environment().items()}

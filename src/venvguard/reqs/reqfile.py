@@ -1,0 +1,379 @@
+"""pip's requirements-file format, read with the true file and line of every item.
+
+The steps are pip's own: physical lines joined at a trailing ``\\``, comments
+(``#`` at the start or after whitespace) dropped, ``${VAR}`` expanded, then each logical
+line split into a requirement part and an options part at the first word starting with
+``-``. Options are read like pip's ``optparse`` does (long options by unique prefix,
+``--opt=value`` or ``--opt value``, short options glued to their value). ``-r`` files are
+read as part of their includer, ``-c`` files as constraints; an include loop, a missing
+file or a line pip would refuse is a ``Problem`` (VG206), and reading goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from venvguard.reqs.requirement import (
+    InvalidLine,
+    Requirement508,
+    parse_editable,
+    parse_requirement,
+)
+
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+_ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
+_REMOTE = re.compile(r"^(http|https|file):", re.IGNORECASE)
+STRONG_HASHES = ("sha256", "sha384", "sha512")
+FEATURES = ("fast-deps", "truststore", "no-binary-enable-wheel-cache")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    dest: str
+    long: tuple[str, ...]
+    short: str | None = None
+    takes_value: bool = True
+
+
+OPTIONS = (
+    OptionSpec("index_url", ("--index-url", "--pypi-url"), "-i"),
+    OptionSpec("extra_index_urls", ("--extra-index-url",)),
+    OptionSpec("no_index", ("--no-index",), takes_value=False),
+    OptionSpec("constraints", ("--constraint",), "-c"),
+    OptionSpec("requirements", ("--requirement",), "-r"),
+    OptionSpec("editables", ("--editable",), "-e"),
+    OptionSpec("find_links", ("--find-links",), "-f"),
+    OptionSpec("no_binary", ("--no-binary",)),
+    OptionSpec("only_binary", ("--only-binary",)),
+    OptionSpec("prefer_binary", ("--prefer-binary",), takes_value=False),
+    OptionSpec("require_hashes", ("--require-hashes",), takes_value=False),
+    OptionSpec("pre", ("--pre",), takes_value=False),
+    OptionSpec("trusted_hosts", ("--trusted-host",)),
+    OptionSpec("features_enabled", ("--use-feature",)),
+    OptionSpec("global_options", ("--global-option",)),
+    OptionSpec("hashes", ("--hash",)),
+    OptionSpec("config_settings", ("--config-settings",), "-C"),
+)
+_BY_LONG = {name: spec for spec in OPTIONS for name in spec.long}
+_BY_SHORT = {spec.short: spec for spec in OPTIONS if spec.short}
+#: Options that change where packages come from: they go into the fresh-resolution key.
+INDEX_OPTIONS = frozenset(
+    {"index_url", "extra_index_urls", "no_index", "find_links", "trusted_hosts", "pre"}
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One requirement of a lock: where it is written and what it means.
+
+    ``line`` is the first physical line (pip's line number), ``end_line`` the last one of
+    a ``\\``-continued line; ``column`` is 1-based. ``text`` is the requirement part as
+    pip sees it (after comments and continuations).
+    """
+
+    path: str
+    line: int
+    end_line: int
+    column: int
+    text: str
+    requirement: Requirement508
+    hashes: tuple[str, ...] = ()
+    constraint: bool = False
+
+    @property
+    def key(self) -> str | None:
+        return self.requirement.key
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option line's setting (``dest`` as pip names it) and where it was written."""
+
+    path: str
+    line: int
+    dest: str
+    value: str | bool
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line pip would refuse (VG206)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class LockFile:
+    """A root requirements file with everything it includes, in pip's reading order."""
+
+    path: str
+    items: list[Item] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Every file read for this lock, the root first (paths as given to the reader).
+    files: list[str] = field(default_factory=list)
+    #: Files reached with ``-r`` and with ``-c``.
+    included: set[str] = field(default_factory=set)
+    constraint_files: set[str] = field(default_factory=set)
+    #: Includes that could not be followed (a URL): (path, line, target).
+    unfollowed: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def requirements(self) -> list[Item]:
+        """Items that are requirements (not from ``-c`` constraint files)."""
+        return [item for item in self.items if not item.constraint]
+
+
+@dataclass(frozen=True)
+class LogicalLine:
+    line: int
+    end_line: int
+    column: int
+    text: str
+
+
+def logical_lines(content: str) -> list[LogicalLine]:
+    """pip's preprocessing: continuations joined, comments and blank lines dropped."""
+    joined: list[tuple[int, int, int, str]] = []
+    pending: list[str] = []
+    first = 0
+    physical = content.splitlines()
+    for number, raw in enumerate(physical, start=1):
+        is_comment = _COMMENT.match(raw) is not None
+        if not raw.endswith("\\") or is_comment:
+            # A comment ends a continuation; the space makes sure it is stripped later.
+            piece = " " + raw if is_comment else raw
+            if pending:
+                pending.append(piece)
+                joined.append((first, number, _indent(physical[first - 1]), "".join(pending)))
+                pending = []
+            else:
+                joined.append((number, number, _indent(raw), piece))
+        else:
+            if not pending:
+                first = number
+            pending.append(raw.strip("\\"))
+    if pending:
+        joined.append((first, len(physical), _indent(physical[first - 1]), "".join(pending)))
+    out: list[LogicalLine] = []
+    for line, end_line, column, joined_text in joined:
+        text = _COMMENT.sub("", joined_text).strip()
+        if not text:
+            continue
+        for var, name in _ENV_VAR.findall(text):
+            value = os.environ.get(name)
+            if value:
+                text = text.replace(var, value)
+        out.append(LogicalLine(line, end_line, column, text))
+    return out
+
+
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip()) + 1
+
+
+def split_args_options(line: str) -> tuple[str, str]:
+    """The requirement part and the options part: options start at a word with ``-``."""
+    tokens = line.split(" ")
+    for index, token in enumerate(tokens):
+        if token.startswith("-"):
+            return " ".join(tokens[:index]), " ".join(tokens[index:])
+    return line, ""
+
+
+def _match_long(name: str) -> OptionSpec:
+    if name in _BY_LONG:
+        return _BY_LONG[name]
+    candidates = sorted(long for long in _BY_LONG if long.startswith(name))
+    if len(candidates) == 1:
+        return _BY_LONG[candidates[0]]
+    if not candidates:
+        raise InvalidLine(f"no such option: {name}")
+    raise InvalidLine(f"ambiguous option: {name} ({', '.join(candidates)}?)")
+
+
+def parse_options(text: str) -> list[tuple[str, str | bool]]:
+    """``(dest, value)`` pairs of an options part, in order; raises ``InvalidLine``."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        raise InvalidLine(f"cannot split options: {text}") from None
+    found: list[tuple[str, str | bool]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token == "--":
+            break
+        if token.startswith("--"):
+            name, equals, value = token.partition("=")
+            spec = _match_long(name)
+            shown = name if name in _BY_LONG else next(n for n in spec.long if n.startswith(name))
+            if not spec.takes_value:
+                if equals:
+                    raise InvalidLine(f"{shown} option does not take a value")
+                found.append((spec.dest, True))
+                continue
+            if not equals:
+                if index >= len(tokens):
+                    raise InvalidLine(f"{shown} option requires 1 argument")
+                value = tokens[index]
+                index += 1
+            found.append((spec.dest, _checked(spec, value)))
+        elif token.startswith("-") and token != "-":
+            letter = token[:2]
+            short = _BY_SHORT.get(letter)
+            if short is None:
+                raise InvalidLine(f"no such option: {letter}")
+            value = token[2:]
+            if not value:
+                if index >= len(tokens):
+                    raise InvalidLine(f"{letter} option requires 1 argument")
+                value = tokens[index]
+                index += 1
+            found.append((short.dest, _checked(short, value)))
+        # A plain word among the options: pip ignores it.
+    return found
+
+
+def _checked(spec: OptionSpec, value: str) -> str:
+    if spec.dest == "hashes":
+        algorithm, colon, _ = value.partition(":")
+        if not colon:
+            raise InvalidLine("--hash needs a hash name and a value, like --hash=sha256:abcd...")
+        if algorithm not in STRONG_HASHES:
+            raise InvalidLine(
+                f"--hash algorithm {algorithm!r} is not allowed; use {', '.join(STRONG_HASHES)}"
+            )
+    elif spec.dest == "config_settings" and "=" not in value:
+        raise InvalidLine("--config-settings needs KEY=VALUE")
+    elif spec.dest == "features_enabled" and value not in FEATURES:
+        raise InvalidLine(f"--use-feature: unknown feature {value!r}")
+    elif spec.dest in ("no_binary", "only_binary") and value.startswith("-"):
+        raise InvalidLine(f"--{spec.dest.replace('_', '-')} requires 1 argument")
+    return value
+
+
+#: Reads a requirements file by path: its text, or ``None`` if it cannot be read.
+Reader = Callable[[str], "str | None"]
+
+
+def join_include(including: str, target: str) -> str:
+    """Where ``-r target`` written in ``including`` points (pip: relative to its folder)."""
+    if _REMOTE.search(target):
+        return target
+    joined = os.path.normpath(os.path.join(os.path.dirname(including), target))
+    return joined.replace(os.sep, "/")
+
+
+def parse_lock(path: str, read: Reader, base_dir: Path) -> LockFile:
+    """Read the requirements file ``path`` and everything it includes."""
+    lock = LockFile(path)
+    _read_file(lock, path, read, base_dir, constraint=False, stack=())
+    return lock
+
+
+def _read_file(
+    lock: LockFile,
+    path: str,
+    read: Reader,
+    base_dir: Path,
+    *,
+    constraint: bool,
+    stack: tuple[str, ...],
+) -> bool:
+    content = read(path)
+    if content is None:
+        return False
+    lock.files.append(path)
+    for logical in logical_lines(content):
+        args, options_text = split_args_options(logical.text)
+        try:
+            options = parse_options(options_text)
+        except InvalidLine as error:
+            lock.problems.append(Problem(path, logical.line, logical.column, str(error)))
+            continue
+        values: dict[str, list[str | bool]] = {}
+        for dest, value in options:
+            values.setdefault(dest, []).append(value)
+        hashes = tuple(str(v) for v in values.get("hashes", ()))
+        try:
+            if args:
+                requirement = parse_requirement(args, base_dir)
+                text = args
+            elif "editables" in values:
+                text = str(values["editables"][0])
+                requirement = parse_editable(text, base_dir)
+                hashes = ()
+            else:
+                requirement = None
+        except InvalidLine as error:
+            lock.problems.append(Problem(path, logical.line, logical.column, str(error)))
+            continue
+        if requirement is not None:
+            lock.items.append(
+                Item(
+                    path,
+                    logical.line,
+                    logical.end_line,
+                    logical.column,
+                    text,
+                    requirement,
+                    hashes,
+                    constraint,
+                )
+            )
+            continue
+        for dest, value in options:
+            lock.options.append(Option(path, logical.line, dest, value))
+        include = values.get("requirements") or values.get("constraints")
+        if include:
+            nested_constraint = "requirements" not in values
+            _include(
+                lock,
+                path=path,
+                logical=logical,
+                target=str(include[0]),
+                read=read,
+                base_dir=base_dir,
+                constraint=nested_constraint,
+                stack=stack,
+            )
+    return True
+
+
+def _include(
+    lock: LockFile,
+    *,
+    path: str,
+    logical: LogicalLine,
+    target: str,
+    read: Reader,
+    base_dir: Path,
+    constraint: bool,
+    stack: tuple[str, ...],
+) -> None:
+    nested = join_include(path, target)
+    if _REMOTE.search(nested) or _REMOTE.search(path):
+        lock.unfollowed.append((path, logical.line, nested))
+        return
+    chain = (*stack, path)
+    if nested in chain:
+        loop = " -> ".join((*chain[chain.index(nested) :], nested))
+        lock.problems.append(Problem(path, logical.line, logical.column, f"include loop: {loop}"))
+        return
+    (lock.constraint_files if constraint else lock.included).add(nested)
+    if nested in lock.files:
+        return  # already read through another include: its lines are in the lock once
+    if not _read_file(lock, nested, read, base_dir, constraint=constraint, stack=chain):
+        lock.problems.append(
+            Problem(path, logical.line, logical.column, f"cannot open included file {target!r}")
+        )
