@@ -65,7 +65,7 @@ DIR_NAMES = ["a", "b", ".venv", "lib", "x.py"]
 FILE_NAMES = ["f", "x.py", "y.txt", "pyvenv.cfg", "#h", "!n", "sp ace"]
 PATTERN_WORDS = [
     *["a", "b", ".venv", "lib", "x.py", "f", "*", "**", "?", "*.py", "[ab]", "#h", ".*"],
-    *["[!.]*", "*a*", "l?b", "!n", "sp\\ ace", "a\\", "**a", "[b-a]"],
+    *["[!.]*", "*a*", "l?b", "!n", "sp\\ ace", "a\\", "**a", "[a-c]"],
 ]
 
 
