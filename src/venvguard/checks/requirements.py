@@ -21,7 +21,7 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
     from venvguard.reqs.analysis import analyse
 
     analysis = analyse(ctx.project, ctx.config, wanted)
-    ctx.files_checked.update(analysis.locks.files)
+    ctx.files_checked.update(analysis.files)
     yield from analysis.notices
     yield from analysis.findings
 
@@ -32,5 +32,5 @@ def fix(ctx: Context, findings: Sequence[Finding]) -> list[FileEdit]:
     from venvguard.reqs.rewrite import plan_edits
 
     wanted = frozenset(code for code in CODES if ctx.wants(code))
-    analysis = analyse(ctx.project, ctx.config, wanted)
+    analysis = analyse(ctx.project, ctx.config, wanted, use_cache=False)
     return plan_edits(ctx.project, analysis, findings)

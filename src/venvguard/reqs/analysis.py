@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from venvguard.config import Config
 from venvguard.findings import Finding, Notice
 from venvguard.project import Project
-from venvguard.reqs.installed import Distribution
-from venvguard.reqs.locks import Locks, read_locks
-from venvguard.reqs.reqfile import LockFile
+from venvguard.reqs.locks import Locks
+
+if TYPE_CHECKING:
+    from venvguard.reqs.installed import Distribution
+    from venvguard.reqs.reqfile import LockFile
 
 STATIC_CODES = frozenset({"VG201", "VG205", "VG206"})
 
@@ -31,6 +34,12 @@ class Analysis:
     #: (path, line) of an item -> version to pin; lock path -> distributions to add.
     repins: dict[tuple[str, int], str] = field(default_factory=dict)
     additions: dict[str, list[Distribution]] = field(default_factory=dict)
+    #: files of a verdict taken from the fresh-mode cache (no lock was parsed).
+    cached_files: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        return self.locks.files or self.cached_files
 
 
 def own_distribution(root: Path) -> str | None:
@@ -63,8 +72,23 @@ def _problems(lock: LockFile) -> list[Finding]:
     ]
 
 
-def analyse(project: Project, config: Config, wanted: frozenset[str]) -> Analysis:
-    """Judge every root lock of ``project``; ``wanted`` are the selected VG2 codes."""
+def analyse(
+    project: Project, config: Config, wanted: frozenset[str], *, use_cache: bool = True
+) -> Analysis:
+    """Judge every root lock of ``project``; ``wanted`` are the selected VG2 codes.
+
+    In fresh mode a cached verdict is used when every file is unchanged, unless
+    ``use_cache`` is false (fixes need the resolution itself).
+    """
+    key = None
+    if config.fresh_mode:
+        from venvguard.reqs import fresh
+
+        key, cached = fresh.cached_verdict(project, config)
+        if cached is not None and use_cache:
+            return cached
+    from venvguard.reqs.locks import read_locks
+
     locks = read_locks(project, config.requirements)
     analysis = Analysis(locks, notices=list(locks.notices))
     if not locks.roots:
@@ -72,9 +96,9 @@ def analyse(project: Project, config: Config, wanted: frozenset[str]) -> Analysi
     for lock in locks.roots:
         analysis.findings.extend(_problems(lock))
     if config.fresh_mode:
-        from venvguard.reqs.fresh import judge_fresh
-
-        judge_fresh(project, config, analysis)
+        cacheable = fresh.judge_fresh(project, config, analysis)
+        if key is not None:
+            fresh.store_verdict(key, project, analysis, cacheable)
         return analysis
     _judge_drift(project, config, wanted, analysis)
     return analysis

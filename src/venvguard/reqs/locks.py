@@ -11,10 +11,13 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from venvguard.findings import Notice
 from venvguard.project import Project
-from venvguard.reqs.reqfile import LockFile, parse_lock
+
+if TYPE_CHECKING:
+    from venvguard.reqs.reqfile import LockFile
 
 _DEFAULT = re.compile(r"^(requirements[^/]*\.txt|requirements/[^/]+\.txt)$")
 
@@ -56,6 +59,8 @@ def candidates(project: Project, patterns: tuple[str, ...] | None) -> tuple[list
 
 def read_locks(project: Project, patterns: tuple[str, ...] | None) -> Locks:
     """Parse every candidate and keep those no other candidate includes."""
+    from venvguard.reqs.reqfile import parse_lock
+
     names, unmatched = candidates(project, patterns)
     locks = Locks()
     for pattern in unmatched:

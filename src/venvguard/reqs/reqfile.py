@@ -61,10 +61,6 @@ OPTIONS = (
 )
 _BY_LONG = {name: spec for spec in OPTIONS for name in spec.long}
 _BY_SHORT = {spec.short: spec for spec in OPTIONS if spec.short}
-#: Options that change where packages come from: they go into the fresh-resolution key.
-INDEX_OPTIONS = frozenset(
-    {"index_url", "extra_index_urls", "no_index", "find_links", "trusted_hosts", "pre"}
-)
 
 
 @dataclass(frozen=True)
