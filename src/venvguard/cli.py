@@ -17,7 +17,7 @@ from venvguard import __version__
 from venvguard.config import ConfigError
 
 #: Subcommands, each a module of ``venvguard.commands`` with ``add_parser`` and ``run``.
-COMMANDS = ("check", "rules", "audit")
+COMMANDS = ("check", "rules", "audit", "freeze")
 
 
 class _Parser(argparse.ArgumentParser):
