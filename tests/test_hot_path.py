@@ -1,0 +1,69 @@
+"""The hot path stays light: what a hook's ``venvguard check`` imports, not how long it takes.
+
+Each heavy library is for one kind of work (tree-sitter for shell, PyYAML for workflows,
+markdown-it for docs, process pools for ``audit``); a run that does not do that work must
+not pay for the import. Checked in a fresh interpreter with ``-X importtime``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import Repo
+
+#: Never needed to check venvs (VG1), whatever the repository holds.
+HEAVY_FOR_VG1 = (
+    "tree_sitter",
+    "tree_sitter_bash",
+    "yaml",
+    "markdown_it",
+    "pip",
+    "multiprocessing",
+    "concurrent.futures",
+    "json",
+    "difflib",
+    "tempfile",
+    "venvguard.audit",
+    "venvguard.commands.audit",
+    "venvguard.commands.rules",
+)
+
+
+def imported_modules(repo: Repo, *args: str) -> set[str]:
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "venvguard", *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+@pytest.fixture
+def busy_repo(repo: Repo) -> Repo:
+    """A repository with every kind of file a heavy parser exists for."""
+    repo.write(".gitignore", ".venv/\nvenv/\n.env\n")
+    repo.write("scripts/install.sh", "#!/bin/sh\nsudo pip install requests\n")
+    repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    steps:\n      - run: ls\n")
+    repo.write("README.md", "# demo\n\n```sh\npip install demo\n```\n")
+    repo.write("requirements.txt", "requests==2.32.3\n")
+    repo.commit()
+    return repo
+
+
+def test_venv_checks_import_no_parser_and_no_pool(busy_repo: Repo) -> None:
+    modules = imported_modules(busy_repo, "check", "--select", "VG1")
+    assert "venvguard.engine" in modules  # the measurement itself works
+    heavy = sorted(
+        m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY_FOR_VG1)
+    )
+    assert heavy == []
