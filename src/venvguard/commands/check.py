@@ -169,6 +169,21 @@ def emit(args: argparse.Namespace, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.fix and args.diff:
         raise ConfigError("--fix and --diff do not go together: --diff only shows the fixes")
+    results, strict = collect(args)
+    if args.diff:
+        from venvguard.fileio import unified_diff
+
+        sys.stdout.write("".join(unified_diff(e) for r in results for e in r.edits))
+    reporter = get_reporter(args.format or "text")
+    options = RenderOptions(color=use_color(args), quiet=args.quiet, strict=strict, fixed=args.fix)
+    emit(args, reporter.render(results, options))
+    if args.exit_zero:
+        return 0
+    return 1 if any(r.failed(strict) for r in results) else 0
+
+
+def collect(args: argparse.Namespace) -> tuple[list[Result], bool]:
+    """Check every repository that ``args.paths`` name; also whether warnings fail."""
     results: list[Result] = []
     strict = False
     for root, (is_git, files) in _group_paths(args.paths).items():
@@ -186,13 +201,4 @@ def run(args: argparse.Namespace) -> int:
                 diff=args.diff,
             )
         )
-    if args.diff:
-        from venvguard.fileio import unified_diff
-
-        sys.stdout.write("".join(unified_diff(e) for r in results for e in r.edits))
-    reporter = get_reporter(args.format or "text")
-    options = RenderOptions(color=use_color(args), quiet=args.quiet, strict=strict, fixed=args.fix)
-    emit(args, reporter.render(results, options))
-    if args.exit_zero:
-        return 0
-    return 1 if any(r.failed(strict) for r in results) else 0
+    return results, strict
