@@ -1,15 +1,167 @@
-"""VG3 checks (being written: this placeholder reports nothing yet)."""
+"""VG3 checks: no sudo, user, system or unisolated package installs anywhere in a repository.
+
+Every file of a known kind (shell scripts, Dockerfiles, Makefiles, CI configurations,
+``tox.ini``, documentation, notebooks, PowerShell and batch files) that mentions an
+installer at all is turned into shell snippets by its source module and read by the one
+shell analyser. Each install command gives at most one finding: the most specific of the
+selected rules that apply (VG301, VG303, VG304, VG302, VG305, VG307, VG306).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
+from venvguard.config import OutsideVenvConfig
 from venvguard.context import Context
 from venvguard.findings import Finding, Notice
 from venvguard.rules import RULES
 
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
+_INSTALLER_WORDS = ("pip", "easy_install", "setup.py")
+_MAX_QUOTE = 80
+
+
+def _mentions_installer(text: str) -> bool:
+    return any(word in text for word in _INSTALLER_WORDS)
+
 
 def run(ctx: Context) -> Iterator[Finding | Notice]:
-    yield from ()
+    if not ctx.wants(*CODES):
+        return
+    from venvguard.sources.registry import kind_of_name, kind_of_text, needs_content
+
+    files = ctx.paths if ctx.paths is not None else ctx.project.files
+    outside = _OutsideVenv(ctx.config.install_outside_venv)
+    allow = frozenset(_normalize(name) for name in ctx.config.allow_user_install)
+    for path in files:
+        kind = kind_of_name(path)
+        if kind is None and not needs_content(path):
+            continue
+        source = ctx.project.read_text(path)
+        if source.notice is not None:
+            yield source.notice
+        text = source.text
+        if text is None:
+            continue
+        if kind is None:
+            kind = kind_of_text(text)
+            if kind is None:
+                continue
+        ctx.files_checked.add(path)
+        if not _mentions_installer(text):
+            continue
+        yield from _check_file(ctx, path, kind, text, outside_venv=outside(kind, path), allow=allow)
+
+
+def _check_file(
+    ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
+) -> Iterator[Finding | Notice]:
+    from venvguard.shell.analyser import Analyser
+    from venvguard.sources.registry import reader
+    from venvguard.sources.snippet import SourceError
+
+    analyser = Analyser(outside_venv=outside_venv and ctx.wants("VG305"), allow_user=allow)
+    try:
+        analyser.run(reader(kind)(path, text))
+    except SourceError as error:
+        yield Notice(path, error.line, f"could not read this {kind} file fully: {error}")
+    except RecursionError:
+        yield Notice(path, None, "shell code nested too deeply to check fully")
+    for hit in sorted(analyser.hits.values(), key=lambda h: (h.line, h.column)):
+        chosen = next(((c, r) for c, r in hit.rules if ctx.wants(c)), None)
+        if chosen is None:
+            continue
+        code, reason = chosen
+        yield Finding(
+            path,
+            hit.line,
+            hit.column,
+            code,
+            _message(code, reason, hit.text),
+            end_line=hit.end_line,
+            end_column=hit.end_column,
+        )
+    if analyser.problems:
+        line = min(analyser.problems)
+        yield Notice(
+            path,
+            line,
+            f"shell code near line {line} could not be fully parsed; the rest was checked",
+        )
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class _OutsideVenv:
+    """Whether VG305 applies to a file: ``exclude`` globs, then ``include``, then its kind."""
+
+    def __init__(self, config: OutsideVenvConfig) -> None:
+        self.config = config
+        self._include: Callable[[str], bool] | None = None
+        self._exclude: Callable[[str], bool] | None = None
+
+    def __call__(self, kind: str, path: str) -> bool:
+        from venvguard.selection import GlobMatcher
+
+        if self.config.exclude:
+            self._exclude = self._exclude or GlobMatcher(self.config.exclude)
+            if self._exclude(path):
+                return False
+        if self.config.include:
+            self._include = self._include or GlobMatcher(self.config.include)
+            if self._include(path):
+                return True
+        return bool(self.config.kinds.get(kind, False))
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split()).replace("`", "'")
+    return text if len(text) <= _MAX_QUOTE else text[: _MAX_QUOTE - 3] + "..."
+
+
+def _message(code: str, reason: str, text: str) -> str:
+    command = f"`{_quote(text)}`"
+    if code == "VG301":
+        return (
+            f"{command} installs as root (via {reason}) into the system Python; create a "
+            "virtual environment and install into it without root"
+        )
+    if code == "VG302":
+        if reason == "config":
+            return (
+                f"{command} makes every pip install a user install; remove it and install "
+                "into a virtual environment"
+            )
+        return (
+            f"{command} installs into the user site that every project shares; install into "
+            "a virtual environment instead (or use pipx for a command-line tool)"
+        )
+    if code == "VG303":
+        return (
+            f"{command} breaks the system Python's install protection "
+            "(--break-system-packages); install into a virtual environment instead"
+        )
+    if code == "VG304":
+        return (
+            f"{command} installs into the system interpreter ({reason}); create a virtual "
+            "environment (python3 -m venv .venv or uv venv) and install into it"
+        )
+    if code == "VG305":
+        return (
+            f"{command} runs with no virtual environment in effect; create and activate one "
+            "first (python3 -m venv .venv && . .venv/bin/activate) or run .venv/bin/python "
+            "-m pip"
+        )
+    if code == "VG307":
+        return (
+            f"{command} installs with pip into an active conda environment; prefer conda "
+            "install, or list pip packages under pip: in environment.yml"
+        )
+    return (
+        f"{command} runs whichever pip is first on PATH; use python -m pip so the install "
+        "goes to the Python you mean"
+    )

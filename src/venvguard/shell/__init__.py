@@ -1,0 +1,1 @@
+"""Shell code analysis: one analyser for every source of shell commands."""

@@ -1,0 +1,251 @@
+"""The one analyser: commands in, install findings out.
+
+Front ends (``bash`` for shell code on tree-sitter, ``lines`` for PowerShell and batch) walk
+their syntax in execution order and hand every simple command to ``Analyser.command``,
+together with the shell state and a ``Frame`` saying how the code runs (as root through
+``sudo bash -c``, in a container through ``docker exec``). The analyser unwraps the command,
+updates the state, recognises installs, and records a ``Hit`` with the rules that apply to
+it, most specific first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from venvguard.shell.commands import (
+    ASSIGNMENT,
+    Install,
+    Invocation,
+    Unwrapped,
+    classify,
+    stdin_install,
+    unwrap,
+)
+from venvguard.shell.state import ShellState, environment_of
+from venvguard.shell.words import Command, Word
+from venvguard.sources.snippet import Snippet
+
+
+class Positions(Protocol):
+    def position(self, row: int, column: int) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class Nested:
+    """Positions of code found inside a string that starts at ``row``/``column``."""
+
+    parent: Positions
+    row: int
+    column: int
+
+    def position(self, row: int, column: int) -> tuple[int, int]:
+        if row == 0:
+            return self.parent.position(self.row, self.column + column)
+        return self.parent.position(self.row + row, column)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How the code being analysed runs, inherited by code nested in it."""
+
+    positions: Positions
+    as_root: str | None = None
+    elsewhere: str | None = None
+    managed: str | None = None
+    depth: int = 0
+
+
+@dataclass
+class Hit:
+    """A command that breaks one or more rules; ``rules`` is (code, reason), best first."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    rules: list[tuple[str, str]]
+    install: Install | None = None
+
+
+@dataclass
+class Analyser:
+    """Collects hits over the snippets of one file."""
+
+    outside_venv: bool = True  # whether VG305 applies to this file
+    allow_user: frozenset[str] = frozenset({"pipx"})
+    hits: dict[tuple[int, int], Hit] = field(default_factory=dict)
+    problems: list[int] = field(default_factory=list)
+
+    def run(self, snippets: Iterable[Snippet]) -> None:
+        """Analyse the snippets of one file in order, carrying state where they share a shell."""
+        from venvguard.shell import bash, lines
+
+        state: ShellState | None = None
+        for snippet in snippets:
+            if state is None or snippet.fresh:
+                state = ShellState.starting(snippet.env, managed=snippet.managed)
+            else:
+                for name, value in snippet.env.items():
+                    state.assign(name, value, exported=True)
+            frame = Frame(snippet, managed="venv" if snippet.managed else None)
+            if snippet.dialect == "bash":
+                bash.analyse(self, snippet.text, state, frame)
+            else:
+                lines.analyse(self, snippet.text, state, frame, snippet.dialect)
+
+    def code(self, text: str, state: ShellState, frame: Frame, dialect: str = "bash") -> None:
+        """Analyse shell code found in a string (``bash -c``), positioned by ``frame``."""
+        if frame.depth > 8:
+            return
+        from venvguard.shell import bash, lines
+
+        if dialect == "bash":
+            bash.analyse(self, text, state, frame)
+        else:
+            lines.analyse(self, text, state, frame, dialect)
+
+    def assignment(
+        self, state: ShellState, name: str, value: str, exported: bool, raw: str
+    ) -> None:
+        state.assign(name, value, exported=exported, raw=raw)
+
+    def command(
+        self,
+        command: Command,
+        state: ShellState,
+        frame: Frame,
+        after_get_pip: bool = False,
+        dialect: str = "bash",
+    ) -> Unwrapped:
+        """Judge one simple command; returns it unwrapped for the front end's own needs."""
+        unwrapped = unwrap(command.words, command.assignments)
+        inner = Frame(
+            frame.positions,
+            as_root=frame.as_root or unwrapped.as_root,
+            elsewhere=frame.elsewhere or unwrapped.elsewhere,
+            managed=frame.managed or unwrapped.managed,
+            depth=frame.depth + 1,
+        )
+        if unwrapped.code is not None:
+            self._nested_code(unwrapped.code, state, inner, dialect)
+            return unwrapped
+        if unwrapped.code_words:
+            first = unwrapped.code_words[0]
+            text = " ".join(word.value for word in unwrapped.code_words)
+            nested = replace(inner, positions=Nested(frame.positions, first.row, first.column))
+            code_dialect = "batch" if dialect == "batch" else "bash"
+            self.code(text, state.copy(), nested, code_dialect)
+            return unwrapped
+        words = unwrapped.words
+        if not words:
+            return unwrapped
+        if inner.elsewhere is None and state.apply(words, command.text):
+            return unwrapped
+        environment = {**state.environment(), **unwrapped.env}
+        invocation = classify(words, environment)
+        if invocation.creates_venv:
+            return unwrapped
+        if after_get_pip and invocation.stdin_python is not None:
+            invocation = Invocation(install=stdin_install(invocation.stdin_python, environment))
+        rules = self._judge(invocation, unwrapped, inner, state, environment)
+        if rules:
+            self._record(command, frame.positions, rules, invocation.install)
+        return unwrapped
+
+    def _nested_code(self, code: Word, state: ShellState, frame: Frame, dialect: str) -> None:
+        nested = replace(frame, positions=Nested(frame.positions, code.row, code.column))
+        if not code.exact:
+            nested = replace(frame, positions=_Fixed(frame.positions, code.row, code.column))
+        self.code(code.value, state.copy(), nested, "batch" if dialect == "batch" else "bash")
+
+    def _judge(
+        self,
+        invocation: Invocation,
+        unwrapped: Unwrapped,
+        frame: Frame,
+        state: ShellState,
+        environment: dict[str, str],
+    ) -> list[tuple[str, str]]:
+        rules: list[tuple[str, str]] = []
+        if invocation.config_break_system:
+            rules.append(("VG303", "config"))
+        if invocation.config_user:
+            rules.append(("VG302", "config"))
+        install = invocation.install
+        if install is None:
+            if invocation.bare_pip:
+                rules.append(("VG306", "bare"))
+            return rules
+        if frame.as_root:
+            rules.append(("VG301", frame.as_root))
+        if install.break_system:
+            rules.append(("VG303", "flag"))
+        if install.system:
+            rules.append(("VG304", install.system))
+        allowed_user = bool(
+            install.user and install.packages and set(install.packages) <= self.allow_user
+        )
+        if install.user and not allowed_user:
+            rules.append(("VG302", "user"))
+        where = environment_of(install.program) if install.program is not None else None
+        if "VIRTUAL_ENV" in unwrapped.env and where is None:
+            where = "venv"
+        in_env = (
+            frame.managed is not None
+            or where in {"venv", "conda", "unknown"}
+            or (where is None and (state.venv or state.conda))
+        )
+        if (
+            self.outside_venv
+            and not allowed_user
+            and not install.local_target
+            and not install.requires_venv
+            and not install.managed
+            and frame.elsewhere is None
+            and not in_env
+        ):
+            rules.append(("VG305", "outside"))
+        in_conda = frame.managed == "conda" or where == "conda" or (where is None and state.conda)
+        if install.tool == "pip" and in_conda and not install.local_target:
+            rules.append(("VG307", "conda"))
+        if install.bare_pip:
+            rules.append(("VG306", "bare"))
+        return rules
+
+    def _record(
+        self,
+        command: Command,
+        positions: Positions,
+        rules: list[tuple[str, str]],
+        install: Install | None,
+    ) -> None:
+        line, column = positions.position(*command.start)
+        end_line, end_column = positions.position(*command.end)
+        if end_line < line or (end_line == line and end_column < column):
+            end_line, end_column = line, column
+        key = (line, column)
+        if key in self.hits:
+            return
+        self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """Positions for code whose columns cannot be traced (escapes changed it): its start."""
+
+    parent: Positions
+    row: int
+    column: int
+
+    def position(self, row: int, column: int) -> tuple[int, int]:
+        if row == 0:
+            return self.parent.position(self.row, self.column + column)
+        return self.parent.position(self.row, self.column)
+
+
+def split_assignment(value: str) -> tuple[str, str] | None:
+    match = ASSIGNMENT.match(value)
+    return (match.group(1), match.group(2)) if match else None

@@ -1,0 +1,342 @@
+"""The shell front end: tree-sitter-bash syntax trees walked in execution order.
+
+Every simple command reaches the analyser with its words evaluated (quotes removed, known
+variables expanded), in the order a shell would run them: inside lists, pipelines,
+``if``/``case``/loops, subshells and ``$( )``; a function's body runs where the function is
+called (bodies never called are checked once at the end). Comments, quoted text and heredoc
+bodies are data, except a heredoc fed to a shell (``sudo bash <<EOF``), which is code.
+tree-sitter is imported on first use, so files that never reach here never pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+from venvguard.shell.state import ShellState
+from venvguard.shell.words import Command, Word
+
+if TYPE_CHECKING:
+    from venvguard.shell.analyser import Analyser, Frame
+
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_DQ_ESCAPE = re.compile(r"\\([\\$`\"\n])")
+_EXPANSION = re.compile(
+    r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
+)
+_INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
+
+
+@functools.cache
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> None:
+    """Parse ``text`` and feed its commands to ``analyser``."""
+    source = text.encode("utf-8", "surrogateescape")
+    tree = _parser().parse(source)
+    walker = _Walker(analyser, source, text.isascii(), frame)
+    walker.visit(tree.root_node, state)
+    walker.finish()
+
+
+class _Walker:
+    def __init__(self, analyser: Analyser, source: bytes, ascii_only: bool, frame: Frame) -> None:
+        self.analyser = analyser
+        self.source = source
+        self.ascii_only = ascii_only
+        self.frame = frame
+        self.lines: list[bytes] | None = None
+        self.functions: dict[str, tuple[Any, ShellState]] = {}
+        self.called: set[str] = set()
+        self.running: set[str] = set()
+
+    # --- positions and text --------------------------------------------------------------
+
+    def point(self, point: Any) -> tuple[int, int]:
+        row, column = point.row, point.column
+        if self.ascii_only or column == 0:
+            return row, column
+        if self.lines is None:
+            self.lines = self.source.split(b"\n")
+        line = self.lines[row] if row < len(self.lines) else b""
+        return row, len(line[:column].decode("utf-8", "replace"))
+
+    def text(self, node: Any) -> str:
+        return str(self.source[node.start_byte : node.end_byte].decode("utf-8", "replace"))
+
+    # --- walking -------------------------------------------------------------------------
+
+    def visit(self, node: Any, state: ShellState) -> None:
+        kind = node.type
+        if kind in {"comment", "heredoc_body", "heredoc_start", "heredoc_end"}:
+            return
+        if kind == "command":
+            self.simple(node, state)
+        elif kind == "variable_assignment":
+            self.assignment(node, state, exported=False)
+        elif kind == "declaration_command":
+            self.declaration(node, state)
+        elif kind == "unset_command":
+            for child in node.children[1:]:
+                state.unset(self.text(child))
+        elif kind == "function_definition":
+            self.define(node, state)
+        elif kind in _NEW_SCOPE:
+            self.children(node, state.copy())
+        elif kind == "pipeline":
+            self.pipeline(node, state)
+        elif kind == "redirected_statement":
+            self.redirected(node, state)
+        elif kind == "test_command":
+            if b"VIRTUAL_ENV" in self.source[node.start_byte : node.end_byte]:
+                state.venv = True
+            self.children(node, state)
+        elif kind == "ERROR":
+            self.problem(node)
+            self.children(node, state)
+        else:
+            self.children(node, state)
+
+    def children(self, node: Any, state: ShellState) -> None:
+        for child in node.children:
+            self.visit(child, state)
+
+    def problem(self, node: Any) -> None:
+        if _INSTALLER_WORD.search(self.source[node.start_byte : node.end_byte]):
+            row, column = self.point(node.start_point)
+            self.analyser.problems.append(self.frame.positions.position(row, column)[0])
+
+    def finish(self) -> None:
+        for name, (body, state) in list(self.functions.items()):
+            if name not in self.called:
+                self.called.add(name)
+                self.visit(body, state.copy())
+
+    def define(self, node: Any, state: ShellState) -> None:
+        name_node = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name_node is None or body is None:
+            return
+        name = self.text(name_node)
+        self.functions[name] = (body, state.copy())
+        self.called.discard(name)
+
+    # --- commands ------------------------------------------------------------------------
+
+    def command_of(self, node: Any, state: ShellState) -> Command | None:
+        """Evaluate a ``command`` node; command substitutions in it are walked first."""
+        words: list[Word] = []
+        assignments: dict[str, str] = {}
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment":
+                name_node = child.child_by_field_name("name")
+                value_node = child.child_by_field_name("value")
+                self.substitutions(child, state)
+                if name_node is not None:
+                    value = self.word(value_node, state).value if value_node is not None else ""
+                    assignments[self.text(name_node)] = value
+            elif kind in _REDIRECTS:
+                self.substitutions(child, state)
+            elif kind == "command_name":
+                self.substitutions(child, state)
+                words.append(self.word(child.children[0] if child.children else child, state))
+            elif kind not in {"comment"}:
+                self.substitutions(child, state)
+                words.append(self.word(child, state))
+        if not words:
+            return None
+        start = self.point(node.start_point)
+        end = self.point(node.end_point)
+        return Command(words, assignments, start, end, " ".join(self.text(node).split()))
+
+    def substitutions(self, node: Any, state: ShellState) -> None:
+        for child in node.children:
+            if child.type in _NEW_SCOPE:
+                self.children(child, state.copy())
+            elif child.child_count:
+                self.substitutions(child, state)
+
+    def simple(self, node: Any, state: ShellState, after_get_pip: bool = False) -> Any:
+        command = self.command_of(node, state)
+        if command is None:
+            return None
+        name = command.words[0].value
+        if name in self.functions and not command.words[0].dynamic:
+            if name not in self.running:
+                self.called.add(name)
+                self.running.add(name)
+                try:
+                    self.visit(self.functions[name][0], state)
+                finally:
+                    self.running.discard(name)
+            return None
+        return self.analyser.command(command, state, self.frame, after_get_pip=after_get_pip)
+
+    def pipeline(self, node: Any, state: ShellState) -> None:
+        from venvguard.shell.commands import get_pip_download
+
+        fed = False
+        for child in node.children:
+            if child.type == "command":
+                unwrapped = self.simple(child, state, after_get_pip=fed)
+                if unwrapped is not None and get_pip_download(unwrapped.words):
+                    fed = True
+            else:
+                self.visit(child, state)
+
+    def redirected(self, node: Any, state: ShellState) -> None:
+        body = node.child_by_field_name("body") or (node.children[0] if node.children else None)
+        unwrapped = None
+        for child in node.children:
+            if child is body or (body is not None and child.id == body.id):
+                if child.type == "command":
+                    unwrapped = self.simple(child, state)
+                else:
+                    self.visit(child, state)
+                continue
+            if child.type != "heredoc_redirect":
+                self.substitutions(child, state)
+                continue
+            reader = unwrapped
+            for part in child.children:
+                if part.type in {"pipeline", "command", "list"}:
+                    found = self.visit_tail(part, state)
+                    reader = found if found is not None else reader
+            heredoc = next((c for c in child.children if c.type == "heredoc_body"), None)
+            if heredoc is not None and reader is not None and reader.shell_reads_stdin:
+                self.heredoc_code(heredoc, state, reader)
+
+    def visit_tail(self, node: Any, state: ShellState) -> Any:
+        """Walk what follows a heredoc start; return the last command if it reads stdin."""
+        last = None
+        if node.type == "command":
+            return self.simple(node, state)
+        for child in node.children:
+            if child.type == "command":
+                last = self.simple(child, state)
+            else:
+                self.visit(child, state)
+        return last
+
+    def heredoc_code(self, heredoc: Any, state: ShellState, reader: Any) -> None:
+        from dataclasses import replace
+
+        from venvguard.shell.analyser import Nested
+
+        row, column = self.point(heredoc.start_point)
+        frame = replace(
+            self.frame,
+            positions=Nested(self.frame.positions, row, column),
+            as_root=self.frame.as_root or reader.as_root,
+            elsewhere=self.frame.elsewhere or reader.elsewhere,
+            depth=self.frame.depth + 1,
+        )
+        self.analyser.code(self.text(heredoc), state.copy(), frame)
+
+    def assignment(self, node: Any, state: ShellState, exported: bool) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        self.substitutions(node, state)
+        if name_node is None:
+            return
+        value = self.word(value_node, state).value if value_node is not None else ""
+        raw = self.text(value_node) if value_node is not None else ""
+        state.assign(self.text(name_node), value, exported=exported, raw=raw)
+
+    def declaration(self, node: Any, state: ShellState) -> None:
+        keyword = self.text(node.children[0]) if node.children else ""
+        exported = keyword == "export"
+        for child in node.children[1:]:
+            if child.type == "word" and self.text(child).startswith("-"):
+                exported = exported or "x" in self.text(child)
+        for child in node.children[1:]:
+            if child.type == "variable_assignment":
+                self.assignment(child, state, exported)
+            elif child.type == "variable_name" and exported:
+                state.exported.add(self.text(child))
+            else:
+                self.substitutions(child, state)
+
+    # --- words ---------------------------------------------------------------------------
+
+    def word(self, node: Any, state: ShellState) -> Word:
+        row, column = self.point(node.start_point)
+        kind = node.type
+        raw = self.text(node)
+        if kind == "word":
+            if "\\" in raw:
+                return Word(_ESCAPE.sub(r"\1", raw), False, row, column, False)
+            return Word(raw, False, row, column, True)
+        if kind == "raw_string":
+            return Word(raw[1:-1], False, row, column + 1, True)
+        if kind == "ansi_c_string":
+            return Word(raw[2:-1], False, row, column + 2, False)
+        if kind == "string":
+            return self.string(node, state, row, column)
+        if kind == "concatenation":
+            parts = [self.word(child, state) for child in node.children]
+            return Word(
+                "".join(part.value for part in parts),
+                any(part.dynamic for part in parts),
+                row,
+                column,
+                False,
+            )
+        if kind in {"simple_expansion", "expansion"}:
+            return self.expansion(raw, state, row, column)
+        if kind in {"command_substitution", "process_substitution", "arithmetic_expansion"}:
+            return Word(raw, True, row, column, False)
+        return Word(raw, False, row, column, False)
+
+    def string(self, node: Any, state: ShellState, row: int, column: int) -> Word:
+        parts: list[str] = []
+        dynamic = False
+        exact = True
+        for child in node.children:
+            kind = child.type
+            if kind == '"':
+                continue
+            if kind == "string_content":
+                content = self.text(child)
+                if "\\" in content:
+                    exact = False
+                    content = _DQ_ESCAPE.sub(r"\1", content)
+                parts.append(content)
+                continue
+            exact = False
+            if kind in {"simple_expansion", "expansion"}:
+                part = self.expansion(self.text(child), state, row, column)
+                dynamic = dynamic or part.dynamic
+                parts.append(part.value)
+            else:
+                dynamic = True
+                parts.append(self.text(child))
+        return Word("".join(parts), dynamic, row, column + 1, exact)
+
+    def expansion(self, raw: str, state: ShellState, row: int, column: int) -> Word:
+        if raw.startswith("${"):
+            match = _EXPANSION.match(raw)
+            if match is None:
+                return Word(raw, True, row, column)
+            name = match.group("name")
+            if name in state.variables and (
+                state.variables[name] or not (match.group("op") or "").startswith(":")
+            ):
+                return Word(state.variables[name], False, row, column)
+            default = match.group("default")
+            if default is not None and match.group("op") and match.group("op").endswith(("-", "=")):
+                return Word(default.strip("\"'"), False, row, column)
+            return Word(raw, True, row, column)
+        name = raw[1:]
+        if name in state.variables:
+            return Word(state.variables[name], False, row, column)
+        return Word(raw, True, row, column)

@@ -1,0 +1,686 @@
+"""What a simple command does: the wrappers around it, and whether it installs packages.
+
+``unwrap`` peels ``sudo -H``, ``doas``, ``env A=b``, ``time``, ``nohup``, ``nice``,
+``command``, ``exec``, ``xargs``, environment runners (``poetry run``, ``conda run``) and
+remote runners (``docker exec``, ``ssh``) off a command, noting what each one means, and
+finds code handed to a shell as a string (``bash -c '...'``, ``su -c '...'``).
+``classify`` then recognises installers: pip in all its spellings, ``uv pip``,
+``easy_install``, ``setup.py install``/``develop``, ``get-pip.py`` and ``pipenv --system``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from venvguard.shell.pip_options import (
+    Options,
+    env_option,
+    parse_install_options,
+    parse_pip,
+    parse_uv_pip,
+    truthy,
+)
+from venvguard.shell.words import Word
+
+ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+_PIP_NAME = re.compile(r"^pip[0-9.]*$")
+_PYTHON_NAME = re.compile(r"^(?:python|pypy)[0-9.]*[mw]?$|^py$")
+_EASY_INSTALL = re.compile(r"^easy_install(?:-[0-9.]+)?$")
+_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh", "ash", "mksh", "busybox"})
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How a wrapper's own options look, so they can be skipped."""
+
+    short_with_value: str = ""
+    long_with_value: frozenset[str] = frozenset()
+    assignments: bool = False
+    positional: int = 0  # words between the options and the wrapped command
+
+
+_ROOT_WRAPPERS = {
+    "sudo": _Spec(
+        "ugpCDhrtTUR",
+        frozenset(
+            {
+                "--user",
+                "--group",
+                "--prompt",
+                "--close-from",
+                "--chdir",
+                "--host",
+                "--role",
+                "--type",
+                "--command-timeout",
+                "--other-user",
+                "--chroot",
+            }
+        ),
+        assignments=True,
+    ),
+    "doas": _Spec("uC"),
+    "pkexec": _Spec("", frozenset({"--user"})),
+}
+_PLAIN_WRAPPERS = {
+    "env": _Spec(
+        "uCS",
+        frozenset({"--unset", "--chdir", "--split-string", "--default-signal"}),
+        assignments=True,
+    ),
+    "time": _Spec("fo", frozenset({"--format", "--output"})),
+    "nohup": _Spec(),
+    "nice": _Spec("n", frozenset({"--adjustment"})),
+    "ionice": _Spec("cnp", frozenset({"--class", "--classdata", "--pid"})),
+    "timeout": _Spec("sk", frozenset({"--signal", "--kill-after"}), positional=1),
+    "stdbuf": _Spec("ioe"),
+    "exec": _Spec("a"),
+    "builtin": _Spec(),
+    "eatmydata": _Spec(),
+    "chronic": _Spec(),
+    "unbuffer": _Spec(),
+    "winpty": _Spec(),
+    "travis_retry": _Spec(),
+    "call": _Spec(),
+    "gosu": _Spec(positional=1),
+    "su-exec": _Spec(positional=1),
+    "xargs": _Spec(
+        "EeIiLlnPsda",
+        frozenset(
+            {
+                "--eof",
+                "--replace",
+                "--max-lines",
+                "--max-args",
+                "--max-procs",
+                "--max-chars",
+                "--delimiter",
+                "--arg-file",
+                "--process-slot-var",
+            }
+        ),
+    ),
+}
+_RUNNERS = {
+    # program: (word that starts the run, spec of the run's options, environment kind)
+    "poetry": ("run", _Spec(), "venv"),
+    "pipenv": ("run", _Spec(), "venv"),
+    "pdm": ("run", _Spec("p", frozenset({"--project"})), "venv"),
+    "hatch": ("run", _Spec("e", frozenset({"--env"})), "venv"),
+    "rye": ("run", _Spec(), "venv"),
+    "pixi": ("run", _Spec("e", frozenset({"--environment", "--manifest-path"})), "conda"),
+    "uv": (
+        "run",
+        _Spec(
+            "pwf",
+            frozenset(
+                {
+                    "--with",
+                    "--with-editable",
+                    "--with-requirements",
+                    "--python",
+                    "--extra",
+                    "--group",
+                    "--package",
+                    "--env-file",
+                    "--directory",
+                    "--project",
+                    "--index",
+                    "--index-url",
+                    "--extra-index-url",
+                    "--find-links",
+                }
+            ),
+        ),
+        "venv",
+    ),
+    "conda": ("run", _Spec("np", frozenset({"--name", "--prefix", "--cwd"})), "conda"),
+    "mamba": ("run", _Spec("np", frozenset({"--name", "--prefix", "--cwd"})), "conda"),
+    "micromamba": ("run", _Spec("np", frozenset({"--name", "--prefix", "--cwd"})), "conda"),
+    "tox": ("exec", _Spec("e"), "venv"),
+    "direnv": ("exec", _Spec(positional=1), "venv"),
+}
+_DOCKER_SPEC = _Spec(
+    "evwuplhmc",
+    frozenset(
+        {
+            "--env",
+            "--volume",
+            "--workdir",
+            "--user",
+            "--name",
+            "--publish",
+            "--network",
+            "--entrypoint",
+            "--mount",
+            "--label",
+            "--env-file",
+            "--platform",
+            "--hostname",
+            "--add-host",
+            "--gpus",
+            "--cpus",
+            "--memory",
+            "--shm-size",
+            "--ulimit",
+            "--cap-add",
+            "--cap-drop",
+            "--device",
+            "--pull",
+            "--restart",
+            "--runtime",
+            "--security-opt",
+            "--tmpfs",
+            "--volumes-from",
+            "--ipc",
+            "--pid",
+            "--detach-keys",
+            "--link",
+            "--log-driver",
+            "--dns",
+        }
+    ),
+    positional=1,
+)
+_SSH_SPEC = _Spec("bcDEeFIiJLlmOoPpQRSWw", positional=1)
+_KUBECTL_SPEC = _Spec("nc", frozenset({"--namespace", "--container", "--context"}), positional=1)
+
+
+@dataclass
+class Unwrapped:
+    """A command with its wrappers peeled off."""
+
+    words: list[Word]
+    env: dict[str, str] = field(default_factory=dict)
+    as_root: str | None = None  # the wrapper that made it run as root
+    elsewhere: str | None = None  # the runner that ran it on another machine or container
+    managed: str | None = None  # "venv" or "conda": run inside an environment a tool manages
+    via_xargs: bool = False
+    code: Word | None = None  # shell code passed as a string (bash -c, su -c, ssh)
+    code_words: list[Word] | None = None  # several words that form the code (ssh host a b)
+    shell_reads_stdin: bool = False  # a shell that reads its commands from stdin
+
+
+def basename(program: str) -> str:
+    """``/usr/bin/pip3`` and ``C:\\Python\\pip.exe`` are ``pip3`` and ``pip``."""
+    name = program.replace("\\", "/").rsplit("/", 1)[-1]
+    lowered = name.lower()
+    for suffix in (".exe", ".bat", ".cmd"):
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _skip(words: Sequence[Word], index: int, spec: _Spec, env: dict[str, str]) -> int:
+    while index < len(words):
+        value = words[index].value
+        if value == "--":
+            index += 1
+            break
+        if spec.assignments and ASSIGNMENT.match(value):
+            name, _, assigned = value.partition("=")
+            env[name] = assigned
+            index += 1
+            continue
+        if value.startswith("--"):
+            name, equals, _ = value.partition("=")
+            index += 1
+            if not equals and name in spec.long_with_value:
+                index += 1
+            continue
+        if value.startswith("-") and len(value) > 1:
+            index += 1
+            cluster = value[1:]
+            for position, letter in enumerate(cluster):
+                if letter in spec.short_with_value:
+                    if position == len(cluster) - 1:
+                        index += 1
+                    break
+            continue
+        break
+    while index < len(words) and spec.assignments and ASSIGNMENT.match(words[index].value):
+        name, _, assigned = words[index].value.partition("=")
+        env[name] = assigned
+        index += 1
+    return index + spec.positional
+
+
+def _shell_code(words: Sequence[Word], index: int, result: Unwrapped) -> bool:
+    """``bash [-opts] -c CODE`` sets ``result.code``; a shell with no script reads stdin."""
+    wants_code = False
+    while index < len(words):
+        value = words[index].value
+        if value in {"-o", "-O", "+o", "+O", "--rcfile", "--init-file"}:
+            index += 2
+            continue
+        if value == "--":
+            index += 1
+            break
+        if value.startswith(("-", "+")) and len(value) > 1 and not value.startswith("--"):
+            if "c" in value[1:]:
+                wants_code = True
+            index += 1
+            continue
+        if value.startswith("--"):
+            index += 1
+            continue
+        break
+    if wants_code:
+        if index < len(words):
+            result.code = words[index]
+        return True
+    if index >= len(words) or words[index].value == "-s":
+        result.shell_reads_stdin = True
+        return True
+    return False
+
+
+def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
+    """Peel wrappers off ``words``; the result's ``words`` are the command that runs."""
+    result = Unwrapped(list(words), dict(assignments))
+    index = 0
+    for _ in range(20):  # wrappers nest; a bound keeps odd input from looping
+        if index >= len(words):
+            result.words = []
+            return result
+        name = basename(words[index].value)
+        if name in _ROOT_WRAPPERS:
+            result.as_root = name
+            index = _skip(words, index + 1, _ROOT_WRAPPERS[name], result.env)
+            continue
+        if name == "su":
+            result.as_root = "su"
+            rest = words[index + 1 :]
+            for position, word in enumerate(rest):
+                if word.value in {"-c", "--command"} and position + 1 < len(rest):
+                    result.code = rest[position + 1]
+                elif word.value.startswith("--command="):
+                    result.code = Word(word.value.partition("=")[2], word.dynamic)
+            result.words = []
+            return result
+        if name == "command" and index + 1 < len(words):
+            if words[index + 1].value in {"-v", "-V"}:
+                result.words = []
+                return result
+            index = _skip(words, index + 1, _Spec(), result.env)
+            continue
+        if name in _PLAIN_WRAPPERS:
+            if name == "xargs":
+                result.via_xargs = True
+            index = _skip(words, index + 1, _PLAIN_WRAPPERS[name], result.env)
+            continue
+        if name in _SHELLS:
+            if _shell_code(words, index + 1, result):
+                result.words = []
+                return result
+            break
+        if name in {"cmd", "cmd.exe"} and index + 1 < len(words):
+            rest = words[index + 1 :]
+            for position, word in enumerate(rest):
+                if word.value.lower() in {"/c", "/k"}:
+                    result.code_words = list(rest[position + 1 :])
+                    result.words = []
+                    return result
+            break
+        if name in {"powershell", "pwsh"}:
+            rest = words[index + 1 :]
+            for position, word in enumerate(rest):
+                if word.value.lower() in {"-command", "-c"}:
+                    result.code_words = list(rest[position + 1 :])
+                    result.words = []
+                    return result
+            break
+        runner = _RUNNERS.get(name)
+        if runner is not None:
+            start_word, spec, kind = runner
+            found = _find_word(words, index + 1, start_word, limit=4)
+            if found is None:
+                break
+            result.managed = kind
+            index = _skip(words, found + 1, spec, result.env)
+            continue
+        if name in {"docker", "podman", "nerdctl", "docker-compose"}:
+            found = _find_any(words, index + 1, ("run", "exec"), limit=4)
+            if found is None:
+                break
+            result.elsewhere = name
+            index = _skip(words, found + 1, _DOCKER_SPEC, {})
+            continue
+        if name in {"kubectl", "oc"}:
+            found = _find_word(words, index + 1, "exec", limit=4)
+            if found is None:
+                break
+            result.elsewhere = name
+            dashes = _find_word(words, found + 1, "--", limit=len(words))
+            index = dashes + 1 if dashes is not None else _skip(words, found + 1, _KUBECTL_SPEC, {})
+            continue
+        if name in {"ssh", "lxc", "incus", "chroot", "schroot", "vagrant"}:
+            result.elsewhere = name
+            if name == "vagrant":
+                found = _find_any(words, index + 1, ("-c", "--command"), limit=len(words))
+                if found is not None and found + 1 < len(words):
+                    result.code = words[found + 1]
+                result.words = []
+                return result
+            if name == "ssh":
+                index = _skip(words, index + 1, _SSH_SPEC, {})
+                rest = list(words[index:])
+                if len(rest) == 1:
+                    result.code = rest[0]
+                elif rest:
+                    result.code_words = rest
+                else:
+                    result.shell_reads_stdin = True
+                result.words = []
+                return result
+            dashes = _find_word(words, index + 1, "--", limit=len(words))
+            index = dashes + 1 if dashes is not None else _skip(words, index + 1, _Spec("c"), {})
+            continue
+        break
+    result.words = list(words[index:])
+    return result
+
+
+def _find_word(words: Sequence[Word], start: int, wanted: str, limit: int) -> int | None:
+    for index in range(start, min(len(words), start + limit)):
+        if words[index].value == wanted:
+            return index
+    return None
+
+
+def _find_any(words: Sequence[Word], start: int, wanted: Sequence[str], limit: int) -> int | None:
+    for index in range(start, min(len(words), start + limit)):
+        if words[index].value in wanted:
+            return index
+    return None
+
+
+# --- installers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Install:
+    """A package install and everything that decides where it goes."""
+
+    tool: str  # "pip", "uv pip", "easy_install", "setup.py", "get-pip.py", "pipenv", ...
+    program: Word | None  # the word naming the pip or Python that runs; None: implicit
+    bare_pip: bool = False
+    user: bool = False
+    packages: tuple[str, ...] | None = None  # plain requirement names, for the allowlist
+    break_system: bool = False
+    system: str | None = None  # why it targets the system: "--system", "--prefix /usr"
+    local_target: bool = False  # into a project folder: no environment is touched
+    requires_venv: bool = False  # the installer refuses to run outside a venv
+    managed: bool = False  # the installer itself only installs into a venv (uv pip)
+
+
+@dataclass
+class Invocation:
+    """Any recognised use of pip or Python worth knowing about besides installs."""
+
+    install: Install | None = None
+    bare_pip: bool = False  # pip run by bare name, whatever the subcommand
+    creates_venv: bool = False
+    stdin_python: Word | None = None  # a Python reading its program from stdin
+    config_break_system: bool = False  # pip config set ...break-system-packages true
+    config_user: bool = False
+
+
+_SYSTEM_PREFIXES = ("/usr", "/lib", "/bin", "/sbin", "/etc", "/library", "/system", "c:/python")
+_SYSTEM_MARKERS = ("site-packages", "dist-packages", "getsitepackages", "sysconfig", "purelib")
+_USER_MARKERS = (".local", "user-site", "user_site", "usersite", "getusersitepackages")
+
+
+def target_kind(path: str) -> str:
+    """Whether an install destination is a ``system`` path, the ``user`` site or ``local``."""
+    lowered = path.replace("\\", "/").lower().strip("\"'")
+    if any(marker in lowered for marker in _USER_MARKERS):
+        return "user"
+    if lowered == "/" or lowered.startswith(_SYSTEM_PREFIXES):
+        return "system"
+    if any(marker in lowered for marker in _SYSTEM_MARKERS):
+        return "system"
+    return "local"
+
+
+def _requirement_names(options: Options) -> tuple[str, ...] | None:
+    if options.value("--requirement") is not None or options.value("--editable") is not None:
+        return None
+    names: list[str] = []
+    for word in options.positional:
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", word)
+        if match is None or "/" in word or word.endswith((".whl", ".txt", ".gz", ".zip")):
+            return None
+        names.append(re.sub(r"[-_.]+", "-", match.group(1)).lower())
+    return tuple(names)
+
+
+def _pip_install(
+    tool: str, program: Word | None, options: Options, env: Mapping[str, str]
+) -> Install:
+    install = Install(tool, program)
+    install.user = options.flag("--user") or truthy(env_option(env, "--user"))
+    install.break_system = options.flag("--break-system-packages") or truthy(
+        env_option(env, "--break-system-packages")
+    )
+    install.requires_venv = options.flag("--require-virtualenv") or truthy(
+        env_option(env, "--require-virtualenv")
+    )
+    for option in ("--target", "--prefix", "--root"):
+        destination = options.value(option) or env_option(env, option)
+        if destination is None:
+            continue
+        kind = target_kind(destination)
+        if kind == "system":
+            install.system = f"{option} {destination}"
+        elif kind == "user":
+            install.user = True
+        elif option != "--root" or install.system is None:
+            install.local_target = True
+    install.packages = _requirement_names(options)
+    return install
+
+
+def _is_help_or_dry(options: Options) -> bool:
+    return options.flag("--help") or options.flag("--dry-run") or options.flag("--version")
+
+
+def _parse_python(args: Sequence[Word]) -> tuple[str | None, int, bool]:
+    """(module, index of the first word after the module or script, reads stdin)."""
+    index = 0
+    while index < len(args):
+        value = args[index].value
+        if value == "-m" or (value.startswith("-m") and len(value) > 2 and "=" not in value):
+            if value == "-m":
+                module = args[index + 1].value if index + 1 < len(args) else ""
+                return module, index + 2, False
+            return value[2:], index + 1, False
+        if value == "-c" or value.startswith("-c"):
+            return "", len(args), False
+        if value in {"-W", "-X"}:
+            index += 2
+            continue
+        if value == "-":
+            return None, index, True
+        if value.startswith("-") and len(value) > 1:
+            cluster = value[1:]
+            if "m" in cluster and not cluster[0].isdigit() and not cluster.startswith("V:"):
+                rest = cluster[cluster.index("m") + 1 :]
+                if rest:
+                    return rest, index + 1, False
+                module = args[index + 1].value if index + 1 < len(args) else ""
+                return module, index + 2, False
+            index += 1
+            continue
+        return None, index, False
+    return None, index, True
+
+
+def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
+    """What ``words`` (an unwrapped command) does, as far as installs are concerned."""
+    if not words:
+        return Invocation()
+    program = words[0]
+    name = basename(program.value)
+    lowered = name.lower()
+    args = words[1:]
+    if _PIP_NAME.match(lowered):
+        bare = "/" not in program.value and "\\" not in program.value and not program.dynamic
+        return _classify_pip(program, args, env, bare)
+    if _PYTHON_NAME.match(lowered):
+        module, after, reads_stdin = _parse_python(args)
+        if module is None:
+            if reads_stdin:
+                return Invocation(stdin_python=program)
+            script = args[after].value
+            rest = args[after + 1 :]
+            return _classify_script(program, script, rest, env)
+        if module in {"pip", "pip3"}:
+            return _classify_pip(program, args[after:], env, bare=False)
+        if module == "easy_install":
+            return _classify_easy_install(program, args[after:])
+        if module in {"venv", "virtualenv"}:
+            return Invocation(creates_venv=True)
+        if module == "uv":
+            return classify([Word("uv"), *args[after:]], env)
+        return Invocation()
+    if _EASY_INSTALL.match(lowered):
+        return _classify_easy_install(program, args)
+    if lowered in {"setup.py", "get-pip.py"}:
+        return _classify_script(None, program.value, args, env)
+    if lowered == "virtualenv":
+        return Invocation(creates_venv=True)
+    if lowered == "uv":
+        return _classify_uv(args, env)
+    if lowered == "pipenv":
+        values = {word.value for word in args}
+        if values & {"install", "sync"} and "--system" in values:
+            install = Install("pipenv", None, system="pipenv --system")
+            return Invocation(install=install)
+        return Invocation()
+    if lowered == "pip-sync":
+        sync_args = [word.value for word in args]
+        install = Install("pip-sync", None, user="--user" in sync_args)
+        if any(v.startswith("--python-executable") for v in sync_args):
+            install.managed = True
+        return Invocation(install=install)
+    return Invocation()
+
+
+def _classify_pip(
+    program: Word, args: Sequence[Word], env: Mapping[str, str], bare: bool
+) -> Invocation:
+    options = parse_pip([word.value for word in args])
+    invocation = Invocation(bare_pip=bare and options.subcommand is not None)
+    if options.subcommand == "config" and options.positional[:1] == ["set"]:
+        setting = " ".join(options.positional[1:3]).lower()
+        invocation.config_break_system = "break-system-packages" in setting and truthy(
+            options.positional[2] if len(options.positional) > 2 else None
+        )
+        invocation.config_user = setting.split(".")[-1].startswith("user ") and truthy(
+            options.positional[2] if len(options.positional) > 2 else None
+        )
+        return invocation
+    if options.subcommand != "install" or _is_help_or_dry(options):
+        return invocation
+    interpreter = options.value("--python")
+    install = _pip_install("pip", Word(interpreter) if interpreter else program, options, env)
+    install.bare_pip = bare
+    invocation.install = install
+    return invocation
+
+
+def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
+    values = [word.value for word in args]
+    index = 0
+    while index < len(values) and values[index].startswith("-"):
+        if values[index] in {"--directory", "--project", "--cache-dir", "--config-file", "--color"}:
+            index += 1
+        index += 1
+    if index >= len(values):
+        return Invocation()
+    if values[index] == "venv":
+        return Invocation(creates_venv=True)
+    if values[index] != "pip":
+        return Invocation()
+    options = parse_uv_pip(values[index + 1 :])
+    if options.subcommand not in {"install", "sync"} or _is_help_or_dry(options):
+        return Invocation()
+    install = _pip_install("uv pip", None, options, {})
+    install.user = False
+    install.break_system = options.flag("--break-system-packages") or truthy(
+        env.get("UV_BREAK_SYSTEM_PACKAGES")
+    )
+    if options.flag("--system"):
+        install.system = "--system"
+    elif truthy(env.get("UV_SYSTEM_PYTHON")):
+        install.system = "UV_SYSTEM_PYTHON"
+    install.managed = install.system is None
+    return Invocation(install=install)
+
+
+def _classify_easy_install(program: Word, args: Sequence[Word]) -> Invocation:
+    values = [word.value for word in args]
+    install = Install("easy_install", program)
+    for position, value in enumerate(values):
+        if value == "--user":
+            install.user = True
+        if value.startswith(("--prefix", "--install-dir", "-d")):
+            destination = value.partition("=")[2] or (
+                values[position + 1] if position + 1 < len(values) else ""
+            )
+            kind = target_kind(destination)
+            install.system = f"{value} {destination}" if kind == "system" else install.system
+            install.local_target = install.local_target or kind == "local"
+            install.user = install.user or kind == "user"
+    return Invocation(install=install)
+
+
+def _classify_script(
+    program: Word | None, script: str, rest: Sequence[Word], env: Mapping[str, str]
+) -> Invocation:
+    script_name = basename(script).lower()
+    values = [word.value for word in rest]
+    if script_name == "setup.py":
+        if not {"install", "develop"} & set(values):
+            return Invocation()
+        install = Install("setup.py", program)
+        for position, value in enumerate(values):
+            if value == "--user":
+                install.user = True
+            for option in ("--prefix", "--root", "--home", "--install-dir", "--install-lib"):
+                if value == option or value.startswith(option + "="):
+                    destination = value.partition("=")[2] or (
+                        values[position + 1] if position + 1 < len(values) else ""
+                    )
+                    kind = target_kind(destination)
+                    if kind == "system":
+                        install.system = f"{option} {destination}"
+                    elif kind == "user":
+                        install.user = True
+                    else:
+                        install.local_target = True
+        return Invocation(install=install)
+    if "get-pip" in script_name:
+        options = parse_install_options(values)
+        install = _pip_install("get-pip.py", program, options, env)
+        install.packages = None
+        return Invocation(install=install)
+    return Invocation()
+
+
+def get_pip_download(words: Sequence[Word]) -> bool:
+    """``curl``/``wget`` fetching get-pip.py (to be piped into a Python)."""
+    if not words or basename(words[0].value) not in {"curl", "wget", "http", "fetch"}:
+        return False
+    return any("get-pip" in word.value for word in words[1:])
+
+
+def stdin_install(program: Word, env: Mapping[str, str], args: Sequence[Word] = ()) -> Install:
+    """get-pip.py piped into ``program``."""
+    options = parse_install_options([word.value for word in args])
+    install = _pip_install("get-pip.py", program, options, env)
+    install.packages = None
+    return install

@@ -1,0 +1,147 @@
+"""What a running shell knows: its variables, and whether a virtual environment is in effect.
+
+A script is read top to bottom; creating a venv does not put it in effect, activating it
+does (``source X/bin/activate``, ``conda activate``, ``export VIRTUAL_ENV=...``, a ``PATH``
+with a venv's ``bin`` first, a guard testing ``$VIRTUAL_ENV``), until ``deactivate``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from venvguard.shell.commands import basename
+from venvguard.shell.words import Word
+
+_VENV_PATH = re.compile(
+    r"venv|virtualenv|virtual_env|(?:^|[/\\])\.?env[/\\]|\.tox[/\\]|\.nox[/\\]|pypoetry|"
+    r"\.local/share/virtualenvs|envbindir|envpython",
+    re.IGNORECASE,
+)
+_CONDA_PATH = re.compile(r"conda|mamba|miniforge|[/\\]envs[/\\]", re.IGNORECASE)
+_SYSTEM_BIN = re.compile(
+    r"^(?:/usr(?:/local)?/s?bin|/s?bin|/opt/homebrew/bin|/usr/local/opt/[^/]+/bin|"
+    r"(?:~|\$\{?home\}?|/root|/home/[^/]+)/\.local/bin|.*\.pyenv/(?:shims|versions/[^/]+/bin)|"
+    r"/opt/python/[^/]+/bin|/opt/hostedtoolcache/.*|/library/frameworks/.*|"
+    r"[a-z]:/python[^/]*(?:/scripts)?|.*/appdata/local/programs/python/.*)$",
+    re.IGNORECASE,
+)
+
+
+def environment_of(program: Word) -> str | None:
+    """Which Python a program path belongs to: ``venv``, ``conda``, ``system``, ``unknown``.
+
+    ``None`` for a bare name such as ``pip``, found on ``PATH``.
+    """
+    value = program.value.replace("\\", "/")
+    if "/" not in value:
+        if program.dynamic:
+            if _VENV_PATH.search(value):
+                return "venv"
+            return "conda" if _CONDA_PATH.search(value) else "unknown"
+        return None
+    folder = value.rsplit("/", 1)[0]
+    if _CONDA_PATH.search(folder):
+        return "conda"
+    if _SYSTEM_BIN.match(folder):
+        return "system"
+    if _VENV_PATH.search(folder):
+        return "venv"
+    if program.dynamic:
+        return "unknown"
+    if folder.lower().endswith(("/bin", "/scripts")) or folder.lower() in {"bin", "scripts"}:
+        return "venv" if not folder.startswith("/") or folder.count("/") > 2 else "system"
+    return "unknown"
+
+
+@dataclass
+class ShellState:
+    """Variables (exported ones reach installers) and the environment in effect."""
+
+    variables: dict[str, str] = field(default_factory=dict)
+    exported: set[str] = field(default_factory=set)
+    venv: bool = False
+    conda: bool = False
+
+    @classmethod
+    def starting(cls, env: Mapping[str, str], managed: bool = False) -> ShellState:
+        state = cls()
+        for name, value in env.items():
+            state.assign(name, value, exported=True)
+        if managed:
+            state.venv = True
+        return state
+
+    def copy(self) -> ShellState:
+        return ShellState(dict(self.variables), set(self.exported), self.venv, self.conda)
+
+    def environment(self) -> dict[str, str]:
+        return {name: self.variables[name] for name in self.exported if name in self.variables}
+
+    def assign(self, name: str, value: str, exported: bool = False, raw: str = "") -> None:
+        self.variables[name] = value
+        if exported:
+            self.exported.add(name)
+        if name == "VIRTUAL_ENV":
+            self.venv = bool(value)
+        elif name in {"CONDA_PREFIX", "CONDA_DEFAULT_ENV"}:
+            self.conda = bool(value)
+        elif name in {"PATH", "Path"}:
+            first = re.split(r"[:;]", value, maxsplit=1)[0]
+            first_raw = re.split(r"[:;]", raw, maxsplit=1)[0] if raw else first
+            if _CONDA_PATH.search(first) or _CONDA_PATH.search(first_raw):
+                self.conda = True
+            elif _VENV_PATH.search(first) or _VENV_PATH.search(first_raw):
+                self.venv = True
+
+    def unset(self, name: str) -> None:
+        self.variables.pop(name, None)
+        self.exported.discard(name)
+        if name == "VIRTUAL_ENV":
+            self.venv = False
+
+    def apply(self, words: list[Word], text: str) -> bool:
+        """Update the state for environment commands; true if ``words`` was one."""
+        if not words:
+            return False
+        name = basename(words[0].value).lower()
+        args = [word.value for word in words[1:]]
+        if name in {"source", "."} and args:
+            return self._activate_script(args[0], args[1:])
+        if name in {"activate", "activate.ps1", "activate.bat"}:
+            return self._activate_script(words[0].value, args)
+        if name == "deactivate":
+            self.venv = False
+            return True
+        if name in {"conda", "mamba", "micromamba"} and args:
+            if args[0] == "activate":
+                self.conda = True
+                return True
+            if args[0] == "deactivate":
+                self.conda = False
+                return True
+            return False
+        if name in {"workon", "layout"} or (name == "pyenv" and args[:1] == ["activate"]):
+            self.venv = True
+            return True
+        if name in {"poetry", "pipenv", "hatch", "pdm"} and args[:1] == ["shell"]:
+            self.venv = True
+            return True
+        if name in {"[", "[[", "test"} and "VIRTUAL_ENV" in text:
+            self.venv = True
+            return True
+        if "base_prefix" in text or "real_prefix" in text:
+            self.venv = True
+            return True
+        return False
+
+    def _activate_script(self, path: str, args: list[str]) -> bool:
+        script = basename(path).lower()
+        if not script.startswith("activate"):
+            return False
+        if _CONDA_PATH.search(path) or ("/" not in path and "\\" not in path and args):
+            self.conda = True
+        else:
+            self.venv = True
+        return True

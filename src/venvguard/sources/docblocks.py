@@ -1,0 +1,93 @@
+"""Code blocks of documentation (Markdown fences, reST directives) as shell snippets.
+
+The block's language decides the dialect: ``bash``/``sh``/``shell``/``zsh`` are scripts,
+``console`` and friends are sessions where only prompt lines (``$ ``, ``% ``,
+``user@host:~$ ``) and their continuations are commands and the rest is output.
+A block without a language is read as a session when it has prompts, else as a script.
+``dockerfile`` blocks are read as Dockerfiles. Other languages are not shell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from venvguard.sources.snippet import Snippet
+
+_SCRIPT = frozenset({"bash", "sh", "shell", "zsh", "ksh", "shell-script", "shellscript", "bat"})
+_SESSION = frozenset(
+    {"console", "shell-session", "shellsession", "sh-session", "terminal", "bash-session"}
+)
+_POWERSHELL = frozenset({"powershell", "ps1", "pwsh", "ps", "posh", "pwsh-session"})
+_BATCH = frozenset({"batch", "cmd", "doscon", "dos", "bat", "winbatch"})
+_PROMPT = re.compile(r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?)?[$%]\s|^PS[^>\n]*>\s|^>>>\s")
+
+
+def language(info: str) -> str:
+    """The language word of a fence info string (``bash``, ``{code-block} console``)."""
+    words = info.strip().split()
+    if words and words[0].startswith("{") and words[0].endswith("}"):
+        words = words[1:]
+    if not words:
+        return ""
+    return words[0].strip("{}.").lower()
+
+
+def block(
+    path: str, lang: str, content: Sequence[str], positions: Sequence[tuple[int, int]]
+) -> Iterator[Snippet]:
+    """Snippets of one code block whose lines start at ``positions`` (line, column)."""
+    if lang in {"dockerfile", "docker", "containerfile"}:
+        yield from _dockerfile(path, content, positions)
+        return
+    if lang in _POWERSHELL:
+        dialect = "powershell"
+    elif lang in _BATCH:
+        dialect = "batch"
+    elif lang in _SCRIPT or lang in _SESSION or lang == "":
+        dialect = "bash"
+    else:
+        return
+    session = lang in _SESSION or (
+        lang in {"", *_SCRIPT, *_POWERSHELL, *_BATCH} and any(_PROMPT.match(c) for c in content)
+    )
+    lines: list[str] = []
+    origins: list[tuple[int, int]] = []
+    continuing = False
+    for raw, (line, column) in zip(content, positions, strict=False):
+        text, offset = raw, 0
+        if session:
+            stripped = raw.lstrip()
+            match = _PROMPT.match(stripped)
+            if match is not None and not match.group(0).startswith(">>>"):
+                offset = len(raw) - len(stripped) + match.end()
+                text = raw[offset:]
+                continuing = text.rstrip().endswith("\\")
+            elif continuing or (lines and stripped.startswith("> ") and lines[-1]):
+                continuing = text.rstrip().endswith("\\")
+            else:
+                text, continuing = "", False
+        lines.append(text)
+        origins.append((line, column + offset))
+    if any(line.strip() for line in lines):
+        yield Snippet("\n".join(lines), tuple(origins), dialect, fresh=False)
+
+
+def _dockerfile(
+    path: str, content: Sequence[str], positions: Sequence[tuple[int, int]]
+) -> Iterator[Snippet]:
+    from venvguard.sources import dockerfile
+
+    if not positions:
+        return
+    first_line = positions[0][0]
+    for snippet in dockerfile.snippets(path, "\n".join(content), first_line):
+        origins = tuple(
+            (line, column + _column_at(positions, line - first_line))
+            for line, column in snippet.origins
+        )
+        yield Snippet(snippet.text, origins, snippet.dialect, snippet.env)
+
+
+def _column_at(positions: Sequence[tuple[int, int]], index: int) -> int:
+    return positions[index][1] if 0 <= index < len(positions) else 0

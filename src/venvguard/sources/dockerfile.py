@@ -1,0 +1,210 @@
+"""Dockerfiles and Containerfiles: the shell code of ``RUN`` instructions.
+
+A small splitter of our own (the usual parsers mangle heredocs and keep ``--mount`` flags
+in the command): instructions join at the escape character (``\\``, or the one a leading
+``# escape=`` directive names), comment and empty lines inside a continuation are dropped
+as Docker drops them, ``RUN --flag=...`` flags are skipped, exec form (``RUN ["pip", ...]``)
+is JSON, ``RUN <<EOF`` runs the heredoc body as a script, and ``COPY``/``ADD`` heredoc
+bodies are data. ``ENV`` and ``ARG`` values (``PATH``, ``VIRTUAL_ENV``, ``PIP_*``) are the
+environment of every later ``RUN`` of the same stage; ``SHELL`` picks the dialect.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterator
+
+from venvguard.sources.snippet import Snippet
+
+_DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
+_VARIABLE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
+    lines = text.split("\n")
+    escape = "\\"
+    directives_allowed = True
+    stages: dict[str, dict[str, str]] = {}
+    env: dict[str, str] = {}
+    dialect = "bash"
+    index = 0
+    while index < len(lines):
+        raw = lines[index].rstrip("\r")
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            match = _DIRECTIVE.match(stripped) if directives_allowed else None
+            if match is not None and match.group(1).lower() == "escape":
+                escape = match.group(2)[:1] or "\\"
+            elif stripped and match is None:
+                directives_allowed = False
+            index += 1
+            continue
+        directives_allowed = False
+        parts = [(index, raw)]
+        while _continues(parts[-1][1], escape) and index + 1 < len(lines):
+            index += 1
+            following = lines[index].rstrip("\r")
+            if not following.strip() or following.strip().startswith("#"):
+                continue
+            parts.append((index, following))
+        index += 1
+        keyword, _, _ = stripped.partition(" ")
+        keyword = keyword.upper()
+        first_column = len(raw) - len(raw.lstrip())
+        if keyword == "ONBUILD":
+            rest = raw.lstrip()[len("ONBUILD") :]
+            first_column += len("ONBUILD") + len(rest) - len(rest.lstrip())
+            keyword = rest.strip().partition(" ")[0].upper()
+        heredocs = _HEREDOC.findall(" ".join(part for _, part in parts))
+        bodies: list[list[tuple[int, str]]] = []
+        for strip_tabs, _, delimiter in heredocs:
+            body: list[tuple[int, str]] = []
+            while index < len(lines):
+                line = lines[index].rstrip("\r")
+                index += 1
+                if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                    break
+                body.append((index - 1, line))
+            bodies.append(body)
+        if keyword == "FROM":
+            words = stripped.split()
+            image = words[1] if len(words) > 1 else ""
+            env = dict(stages.get(image.lower(), {}))
+            if len(words) >= 4 and words[2].upper() == "AS":
+                stages[words[3].lower()] = env
+            continue
+        if keyword in {"ENV", "ARG"}:
+            _set_env(env, _joined(parts, escape, first_column), keyword == "ARG")
+            continue
+        if keyword == "SHELL":
+            dialect = _dialect(_joined(parts, escape, first_column))
+            continue
+        if keyword != "RUN":
+            continue
+        delimiters = [delimiter for _, _, delimiter in heredocs]
+        yield from _run(
+            parts,
+            bodies=bodies,
+            delimiters=delimiters,
+            escape=escape,
+            first_column=first_column,
+            env=env,
+            dialect=dialect,
+            first_line=first_line,
+        )
+
+
+def _continues(line: str, escape: str) -> bool:
+    return line.rstrip().endswith(escape) and not line.strip().startswith("#")
+
+
+def _joined(parts: list[tuple[int, str]], escape: str, first_column: int) -> str:
+    pieces = [parts[0][1][first_column:]] + [line for _, line in parts[1:]]
+    cleaned = [p.rstrip()[:-1] if p.rstrip().endswith(escape) else p for p in pieces]
+    return " ".join(piece.strip() for piece in cleaned).partition(" ")[2]
+
+
+def _set_env(env: dict[str, str], rest: str, is_arg: bool) -> None:
+    try:
+        words = shlex.split(rest, posix=True)
+    except ValueError:
+        words = rest.split()
+    if not words:
+        return
+    if "=" not in words[0]:
+        if not is_arg and len(words) >= 2:
+            env[words[0]] = _expand(" ".join(words[1:]), env)
+        return
+    for word in words:
+        name, equals, value = word.partition("=")
+        if equals:
+            env[name] = _expand(value, env)
+
+
+def _expand(value: str, env: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        return env.get(name, match.group(0))
+
+    return _VARIABLE.sub(replace, value)
+
+
+def _dialect(rest: str) -> str:
+    try:
+        program = json.loads(rest)[0].lower()
+    except (ValueError, IndexError, AttributeError, TypeError):
+        return "bash"
+    if "powershell" in program or "pwsh" in program:
+        return "powershell"
+    if program.startswith("cmd"):
+        return "batch"
+    return "bash"
+
+
+def _run(
+    parts: list[tuple[int, str]],
+    *,
+    bodies: list[list[tuple[int, str]]],
+    delimiters: list[str],
+    escape: str,
+    first_column: int,
+    env: dict[str, str],
+    dialect: str,
+    first_line: int,
+) -> Iterator[Snippet]:
+    row, raw = parts[0]
+    column = first_column + 3
+    while column < len(raw) and raw[column].isspace():
+        column += 1
+    while raw.startswith("--", column):
+        while column < len(raw) and not raw[column].isspace():
+            column += 1
+        while column < len(raw) and raw[column].isspace():
+            column += 1
+    command = raw[column:]
+    snapshot = dict(env)
+    if command.lstrip().startswith("["):
+        joined = _joined([(row, raw[:column] + " " + command), *parts[1:]], escape, 0)
+        try:
+            argv = json.loads(joined)
+        except ValueError:
+            argv = None
+        if isinstance(argv, list) and all(isinstance(word, str) for word in argv):
+            yield Snippet(shlex.join(argv), ((first_line + row, column),), "bash", snapshot)
+            return
+    if bodies and command.lstrip().startswith("<<"):
+        after = _HEREDOC.sub("", command, count=1).strip()
+        program = after.split()[0] if after.split() else ""
+        if program and not _SHELL_PROGRAM.match(program):
+            return  # RUN <<EOF python3: the body is not shell
+        body = bodies[0]
+        if body:
+            text = "\n".join(line for _, line in body)
+            rows = tuple((first_line + number, 0) for number, _ in body)
+            yield Snippet(text, rows, dialect, snapshot)
+        return
+    lines = [command] + [line for _, line in parts[1:]]
+    origins: list[tuple[int, int]] = [(first_line + row, column)]
+    origins.extend((first_line + number, 0) for number, _ in parts[1:])
+    if escape != "\\":
+        cleaned = [p.rstrip()[:-1] if p.rstrip().endswith(escape) else p for p in lines]
+        text = " ".join(cleaned)
+        origins = origins[:1]
+    else:
+        text = "\n".join(lines)
+    last = parts[-1][0]
+    for body, delimiter in zip(bodies, delimiters, strict=False):
+        for number, line in body:
+            text += "\n" + line
+            origins.append((first_line + number, 0))
+            last = number
+        last += 1
+        text += "\n" + delimiter
+        origins.append((first_line + last, 0))
+    yield Snippet(text, tuple(origins), dialect, snapshot)

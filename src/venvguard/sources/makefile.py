@@ -1,0 +1,138 @@
+"""Makefiles: recipe lines, each run by its own shell unless ``.ONESHELL`` is set.
+
+A recipe line starts with a tab (or the ``.RECIPEPREFIX``) after a rule line; its ``@``,
+``-`` and ``+`` prefixes are dropped, a backslash-newline continues it (make hands both to
+the shell and removes the next line's leading tab), ``$$`` is a literal ``$``, and
+``$(VAR)``/``${VAR}`` expand from the file's simple assignments. ``export VAR = value``
+puts the variable in every recipe's environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from venvguard.sources.snippet import Snippet
+
+_ASSIGNMENT = re.compile(
+    r"^(?P<export>export\s+|override\s+)?(?P<name>[A-Za-z_.][A-Za-z0-9_.-]*)\s*"
+    r"(?P<op>:::=|::=|:=|\?=|\+=|!=|=)\s*(?P<value>.*)$"
+)
+_RULE = re.compile(r"^(?P<targets>[^:=#\t][^:=#]*?)\s*::?(?!=)\s*(?P<rest>.*)$")
+_CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef|else|endif|-?include|sinclude|vpath)\b")
+_REFERENCE = re.compile(r"\$\(([^()]*)\)|\$\{([^{}]*)\}|\$([@<^*?%+|])")
+_SENTINEL = "\x00"
+
+
+def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(3) is not None:
+            return "_"
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        if " " in inner.strip() or "," in inner:
+            return _SENTINEL + "(" + inner + ")"
+        name = inner.split(":", 1)[0].strip()
+        if name == "MAKE":
+            return "make"
+        if name in variables and depth < 10:
+            return _expand(variables[name], variables, depth + 1)
+        return _SENTINEL + "{" + name + "}"
+
+    return _REFERENCE.sub(replace, value.replace("$$", _SENTINEL))
+
+
+def _finish(value: str) -> str:
+    return value.replace(_SENTINEL, "$")
+
+
+def snippets(path: str, text: str) -> Iterator[Snippet]:
+    lines = text.split("\n")
+    variables: dict[str, str] = {}
+    exported: dict[str, str] = {}
+    oneshell = bool(re.search(r"^\.ONESHELL\s*:", text, re.MULTILINE))
+    prefix = "\t"
+    in_rule = False
+    first_of_rule = True
+    index = 0
+    while index < len(lines):
+        raw = lines[index].rstrip("\r")
+        if in_rule and raw.startswith(prefix):
+            start = index
+            pieces = [raw[len(prefix) :]]
+            while pieces[-1].endswith("\\") and index + 1 < len(lines):
+                index += 1
+                following = lines[index].rstrip("\r")
+                pieces.append(following[1:] if following.startswith("\t") else following)
+            index += 1
+            snippet = _recipe(pieces, start, len(prefix), variables, exported)
+            if snippet is not None:
+                yield Snippet(
+                    snippet.text, snippet.origins, env=dict(exported), fresh=first_of_rule
+                )
+                first_of_rule = not oneshell
+            continue
+        logical = raw
+        while logical.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            logical = logical[:-1] + " " + lines[index].strip()
+        index += 1
+        stripped = logical.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("define "):
+            while index < len(lines) and not lines[index].strip().startswith("endef"):
+                index += 1
+            index += 1
+            continue
+        if _CONDITIONAL.match(stripped):
+            continue
+        assignment = _ASSIGNMENT.match(stripped)
+        if assignment is not None:
+            name, op, value = assignment.group("name", "op", "value")
+            value = value.split(" #", 1)[0].strip()
+            if name == ".RECIPEPREFIX":
+                prefix = value[:1] or "\t"
+            elif op == "+=":
+                variables[name] = (variables.get(name, "") + " " + value).strip()
+            elif op == "?=":
+                variables.setdefault(name, value)
+            elif op != "!=":
+                variables[name] = _expand(value, variables) if op.startswith(":") else value
+            if assignment.group("export") and assignment.group("export").startswith("export"):
+                exported[name] = _finish(_expand(variables.get(name, ""), variables))
+            in_rule = False
+            continue
+        if stripped.startswith("export ") or stripped.startswith("unexport "):
+            continue
+        rule = _RULE.match(logical)
+        if rule is not None:
+            in_rule = True
+            first_of_rule = True
+            rest = rule.group("rest")
+            if ";" in rest and not rest.lstrip().startswith("="):
+                command = rest.split(";", 1)[1]
+                column = logical.index(command) if command in logical else 0
+                snippet = _recipe([command], index - 1, column, variables, exported)
+                if snippet is not None:
+                    yield Snippet(snippet.text, snippet.origins, env=dict(exported))
+                    first_of_rule = not oneshell
+            continue
+        in_rule = False
+
+
+def _recipe(
+    pieces: list[str],
+    row: int,
+    column: int,
+    variables: dict[str, str],
+    exported: dict[str, str],
+) -> Snippet | None:
+    first = pieces[0]
+    body = first.lstrip(" \t@+-")
+    column += len(first) - len(body)
+    expanded = [_finish(_expand(piece, variables)) for piece in [body, *pieces[1:]]]
+    text = "\n".join(expanded)
+    if not text.strip():
+        return None
+    origins = ((row + 1, column), *((row + 1 + i, 1) for i in range(1, len(pieces))))
+    return Snippet(text, origins, env=dict(exported))

@@ -1,0 +1,34 @@
+"""Markdown: fenced code blocks, also inside lists and blockquotes (markdown-it-py).
+
+A reader follows a document top to bottom in one terminal, so the blocks of a file share
+one shell: a venv activated in one block is in effect in the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from venvguard.sources.docblocks import block, language
+from venvguard.sources.snippet import Snippet
+
+
+def snippets(path: str, text: str) -> Iterator[Snippet]:
+    from markdown_it import MarkdownIt
+
+    lines = text.split("\n")
+    first = True
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type != "fence" or token.map is None:
+            continue
+        content = token.content.split("\n")
+        if content and content[-1] == "":
+            content.pop()
+        start = token.map[0] + 1
+        positions = []
+        for offset, line in enumerate(content):
+            raw = lines[start + offset].rstrip("\r") if start + offset < len(lines) else line
+            column = len(raw) - len(line) if line and raw.endswith(line) else 0
+            positions.append((start + offset + 1, column))
+        for snippet in block(path, language(token.info), content, positions):
+            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=first)
+            first = False

@@ -1,0 +1,82 @@
+"""Jupyter notebooks: ``!`` shell lines and ``%%bash``/``%%sh``/``%%script`` cells.
+
+``%pip`` installs into the kernel's own environment, which is right, so it is not shell.
+Each source line is reported on the line of the ``.ipynb`` file holding it: the JSON string
+of every line is searched for in order after the notebook is decoded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from venvguard.sources.snippet import Snippet, SourceError
+
+_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|script\s+(?:ba|z)?sh|system)\b")
+_BANG = re.compile(r"^(\s*(?:[A-Za-z_][\w, ]*=\s*)?)(!!?|%system\s+|%sx\s+)")
+
+
+def snippets(path: str, text: str) -> Iterator[Snippet]:
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", None)
+        raise SourceError("not valid notebook JSON", line) from None
+    cells = document.get("cells") if isinstance(document, dict) else None
+    if not isinstance(cells, list):
+        worksheets = document.get("worksheets") if isinstance(document, dict) else None
+        cells = [c for w in worksheets or [] if isinstance(w, dict) for c in w.get("cells", [])]
+    locator = _Locator(text)
+    for cell in cells:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", cell.get("input", []))
+        lines = _lines(source)
+        positions = [locator.find(line) for line in lines]
+        if cell.get("cell_type") != "code":
+            continue
+        yield from _cell(lines, positions)
+
+
+def _lines(source: Any) -> list[str]:
+    if isinstance(source, str):
+        return source.splitlines(keepends=True)
+    if isinstance(source, list):
+        return [line for line in source if isinstance(line, str)]
+    return []
+
+
+class _Locator:
+    """Finds the file line of each source line, searching forward from the last one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def find(self, line: str) -> tuple[int, int]:
+        for encoded in (json.dumps(line, ensure_ascii=False), json.dumps(line)):
+            found = self.text.find(encoded, self.position)
+            if found >= 0:
+                self.position = found + len(encoded)
+                line_start = self.text.rfind("\n", 0, found) + 1
+                return self.text.count("\n", 0, found) + 1, found - line_start + 1
+        return self.text.count("\n", 0, self.position) + 1, 0
+
+
+def _cell(lines: list[str], positions: list[tuple[int, int]]) -> Iterator[Snippet]:
+    if not lines:
+        return
+    if _CELL_MAGIC.match(lines[0]):
+        body = [line.rstrip("\n") for line in lines[1:]]
+        if body:
+            yield Snippet("\n".join(body), tuple(positions[1:]))
+        return
+    for line, (number, column) in zip(lines, positions, strict=False):
+        match = _BANG.match(line)
+        if match is None:
+            continue
+        command = line[match.end() :].rstrip("\n")
+        command = command.replace("{sys.executable}", "kernel-env/bin/python")
+        yield Snippet(command, ((number, column + match.end()),))

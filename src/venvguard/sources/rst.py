@@ -1,0 +1,57 @@
+"""reStructuredText: ``code-block``/``code``/``sourcecode``/``prompt`` directives and
+``::`` literal blocks (read as a session when they show prompts, else as a script).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from venvguard.sources.docblocks import block
+from venvguard.sources.snippet import Snippet
+
+_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|prompt)::\s*(\S*)")
+_OTHER_DIRECTIVE = re.compile(r"^\s*\.\.\s+\S+::")
+
+
+def snippets(path: str, text: str) -> Iterator[Snippet]:
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    first = True
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        directive = _DIRECTIVE.match(line)
+        if directive is not None:
+            lang = directive.group(2).lower()
+        elif line.rstrip().endswith("::") and not _OTHER_DIRECTIVE.match(line) and line.strip():
+            lang = ""
+        else:
+            index += 1
+            continue
+        indent = len(line) - len(line.lstrip())
+        index += 1
+        while index < len(lines) and lines[index].strip().startswith(":") and directive:
+            index += 1  # directive options
+        content: list[str] = []
+        positions: list[tuple[int, int]] = []
+        block_indent: int | None = None
+        while index < len(lines):
+            current = lines[index]
+            if current.strip():
+                current_indent = len(current) - len(current.lstrip())
+                if current_indent <= indent:
+                    break
+                if block_indent is None:
+                    block_indent = current_indent
+                if current_indent < block_indent:
+                    break
+            if block_indent is not None:
+                content.append(current[block_indent:])
+                positions.append((index + 1, block_indent))
+            index += 1
+        while content and not content[-1].strip():
+            content.pop()
+            positions.pop()
+        for snippet in block(path, lang, content, positions):
+            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=first)
+            first = False

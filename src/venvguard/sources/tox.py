@@ -1,0 +1,53 @@
+"""``tox.ini``: ``commands``, ``commands_pre``/``_post`` and ``install_command`` of each
+test environment. They run inside the environment tox made, so only flags (``sudo``,
+``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
+``{envbindir}`` are the environment's own; other substitutions are left as words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from venvguard.sources.snippet import Snippet
+
+_SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*(?P<value>.*)$")
+_COMMAND_KEYS = frozenset({"commands", "commands_pre", "commands_post", "install_command"})
+_SUBSTITUTIONS = {
+    "{envpython}": ".tox/env/bin/python",
+    "{envbindir}": ".tox/env/bin",
+    "{env_python}": ".tox/env/bin/python",
+    "{env_bin_dir}": ".tox/env/bin",
+    "{posargs}": "",
+}
+
+
+def snippets(path: str, text: str) -> Iterator[Snippet]:
+    section = ""
+    key = ""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith(("#", ";")):
+            continue
+        header = _SECTION.match(line)
+        if header is not None:
+            section, key = header.group("name").strip(), ""
+            continue
+        if not line[0].isspace():
+            match = _KEY.match(line)
+            key = match.group("key") if match is not None else ""
+            if match is None:
+                continue
+            value = match.group("value")
+            column = match.start("value")
+        else:
+            value = line.strip()
+            column = len(line) - len(line.lstrip())
+        if not section.startswith("testenv") or key not in _COMMAND_KEYS or not value:
+            continue
+        stripped = value.lstrip("-! ")
+        column += len(value) - len(stripped)
+        for name, replacement in _SUBSTITUTIONS.items():
+            stripped = stripped.replace(name, replacement)
+        yield Snippet(stripped, ((number, column),), managed=True)
