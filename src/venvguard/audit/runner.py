@@ -85,12 +85,24 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def _preload() -> None:
+    """Import what every check needs, once, so that forked workers start with it."""
+    from venvguard.checks import FAMILIES
+    from venvguard.commands import check
+    from venvguard.reporters import json_format
+
+    del check, json_format
+    for family in FAMILIES:
+        family.load()
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     # fork starts a worker in about a millisecond with everything already imported; it is
     # safe here (no threads yet) and on Linux only (macOS frameworks dislike it).
     if sys.platform == "linux":
+        _preload()
         return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     return ProcessPoolExecutor(jobs)
 
