@@ -59,6 +59,39 @@ def run_git(root: Path, *args: str) -> bytes:
     return completed.stdout
 
 
+_IGNORED_DIRS_ARGS = (
+    "ls-files",
+    "-z",
+    "--others",
+    "--ignored",
+    "--exclude-standard",
+    "--directory",
+)
+
+
+def start_git(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
+    """Start ``git -C root args...`` in the background (``None`` if git cannot start)."""
+    try:
+        return subprocess.Popen(
+            ["git", *_SAFE_GIT_OPTIONS, "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=_git_environment(),
+        )
+    except OSError:
+        return None
+
+
+def finish_git(process: subprocess.Popen[bytes]) -> bytes:
+    """Wait for a git started by ``start_git``; its output, or ``GitError``."""
+    out, err = process.communicate()
+    if process.returncode != 0:
+        message = err.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else "git failed")
+    return out
+
+
 def find_git_root(start: Path) -> Path | None:
     """The top of the git work tree containing ``start``, or ``None``."""
     if not git_available():
@@ -88,6 +121,7 @@ class Project:
     max_file_size: int = 10 * 1024 * 1024
     _texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
     _walk_ignored_dirs: list[str] = field(default_factory=list, repr=False)
+    _ignored_query: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @classmethod
     def discover(cls, path: Path, max_file_size: int = 10 * 1024 * 1024) -> Project:
@@ -106,17 +140,19 @@ class Project:
         out = run_git(
             self.root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"
         )
+        # One decode for the whole listing: decoding entry by entry cost a quarter of a
+        # second on a 100,000-file index.
+        text = os.fsdecode(out)
         tracked: list[str] = []
         untracked: list[str] = []
-        seen: set[str] = set()
-        for entry in out.split(b"\0"):
-            if len(entry) < 3:
-                continue
-            tag, name = entry[:1], os.fsdecode(entry[2:])
-            if name in seen:  # unmerged paths are listed once per stage
-                continue
-            seen.add(name)
-            (untracked if tag == b"?" else tracked).append(name)
+        add_tracked, add_untracked = tracked.append, untracked.append
+        for entry in text.split("\0"):
+            if entry[:1] == "?":
+                add_untracked(entry[2:])
+            elif entry:
+                add_tracked(entry[2:])
+        if text.startswith("M ") or "\0M " in text:  # unmerged: listed once per stage
+            tracked = list(dict.fromkeys(tracked))
         return tuple(tracked), tuple(untracked)
 
     @property
@@ -134,6 +170,11 @@ class Project:
         """Every file that is, or would be, committed: tracked plus addable, sorted."""
         return tuple(sorted({*self.tracked, *self.untracked}))
 
+    def prefetch_ignored_dirs(self) -> None:
+        """Start the git query behind ``ignored_dirs`` now, so it runs alongside other work."""
+        if self.is_git and self._ignored_query is None and "ignored_dirs" not in self.__dict__:
+            self._ignored_query = start_git(self.root, *_IGNORED_DIRS_ARGS)
+
     @cached_property
     def ignored_dirs(self) -> tuple[str, ...]:
         """Untracked folders that are ignored as a whole (not entered by git), sorted.
@@ -144,15 +185,8 @@ class Project:
         if not self.is_git:
             self._listing  # noqa: B018 - the walk records what it skips
             return tuple(sorted(self._walk_ignored_dirs))
-        out = run_git(
-            self.root,
-            "ls-files",
-            "-z",
-            "--others",
-            "--ignored",
-            "--exclude-standard",
-            "--directory",
-        )
+        query, self._ignored_query = self._ignored_query, None
+        out = finish_git(query) if query is not None else run_git(self.root, *_IGNORED_DIRS_ARGS)
         return tuple(
             sorted(os.fsdecode(entry[:-1]) for entry in out.split(b"\0") if entry.endswith(b"/"))
         )

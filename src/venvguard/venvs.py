@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,11 +214,40 @@ def base_python_version(venv: Path) -> tuple[int, ...] | None:
 
 # --- The venvs of a repository -------------------------------------------------------------
 
-#: A path component that starts a venv's own layout: the folder before it may be a venv.
+#: Literal pieces of a venv's own layout, looked for with ``str.find`` (a regex alternation
+#: is several times slower on a 100,000-path listing).
+_LAYOUT_NEEDLES = ("pyvenv.cfg", "conda-meta/history", "site-packages/", "activate")
 _LAYOUT = re.compile(
-    r"(?:^|/)(?:bin|Scripts|lib|Lib|lib64|include|Include|share|etc|conda-meta)/"
-    r"|(?:^|/)(?:pyvenv\.cfg|CACHEDIR\.TAG|\.gitignore|lib64)$"
+    r"(?:^|/)(?:"
+    r"(?P<cfg>pyvenv\.cfg|conda-meta/history)$"
+    r"|(?:lib|lib64)/(?:python|pypy)[^/]*/site-packages/"
+    r"|Lib/site-packages/"
+    r"|(?:bin|Scripts)/activate$)"
 )
+
+
+def entries_containing(joined: str, needles: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """Each path of a ``\0``-joined listing that contains a needle: ``(path, where)``.
+
+    A path holding several needles may come once per needle. Scanning one joined string
+    with ``str.find`` keeps a 100,000-path listing to milliseconds; only hits cost Python.
+    """
+    for needle in needles:
+        index = joined.find(needle)
+        while index >= 0:
+            start = joined.rfind("\0", 0, index) + 1
+            end = joined.find("\0", index)
+            end = len(joined) if end < 0 else end
+            yield joined[start:end], index - start
+            index = joined.find(needle, end)
+
+
+def _layout_folders(path: str) -> Iterator[str]:
+    """The folders of ``path`` that its venv-layout parts point at as possible venvs."""
+    for match in _LAYOUT.finditer(path):
+        folder = path[: match.start()]
+        if folder:
+            yield folder
 
 
 @dataclass(frozen=True)
@@ -258,9 +287,10 @@ def _contains(sorted_paths: list[str], path: str) -> bool:
 def project_venvs(project: Project, *, include_ignored: bool = False) -> list[ProjectVenv]:
     """The outermost venvs of ``project``, found from git's listings plus targeted probes.
 
-    Tracked files suggest venv folders by their layout (``X/lib/...``, ``X/bin/...``,
-    ``X/pyvenv.cfg``); every folder holding an addable file is a candidate; each candidate
-    is probed on disk (or in the index, for a venv committed and then deleted). With
+    Tracked files suggest venv folders by their layout (``X/pyvenv.cfg``,
+    ``X/lib/pythonY/site-packages/...``, ``X/bin/activate``...); every folder holding an
+    addable file is a candidate; each candidate is probed on disk (or in the index, for
+    a venv committed and then deleted). With
     ``include_ignored`` the ignored folders git reports (and their parents and direct
     children, for ``.tox/py312`` and self-ignoring venvs) are probed too; ignored trees are
     never walked. Venvs inside venvs are left out.
@@ -269,10 +299,8 @@ def project_venvs(project: Project, *, include_ignored: bool = False) -> list[Pr
     tracked = sorted(project.tracked)
     addable = sorted(project.untracked)
     candidates: set[str] = set()
-    for path in tracked:
-        for match in _LAYOUT.finditer(path):
-            if match.start():
-                candidates.add(path[: match.start()])
+    for path, _ in entries_containing("\0".join(tracked), _LAYOUT_NEEDLES):
+        candidates.update(_layout_folders(path))
     for path in addable:
         folder = path.rpartition("/")[0]
         while folder and folder not in candidates:
@@ -330,6 +358,7 @@ __all__ = [
     "ProjectVenv",
     "PyvenvCfg",
     "base_python_version",
+    "entries_containing",
     "find_venvs",
     "is_venv",
     "parse_pyvenv_cfg",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from venvguard.venvs import (
     PYVENV_CFG,
     ProjectVenv,
     base_python_version,
+    entries_containing,
     parse_pyvenv_cfg,
     project_venvs,
 )
@@ -63,6 +64,8 @@ _TOOL_ENV_PARENTS = frozenset({".tox", ".nox"})
 
 
 def run(ctx: Context) -> Iterator[Finding | Notice]:
+    if ctx.wants("VG104", "VG105"):
+        ctx.project.prefetch_ignored_dirs()  # git works on it while we read the listing
     if ctx.wants("VG101", "VG102", "VG104", "VG105"):
         venvs = project_venvs(ctx.project, include_ignored=ctx.wants("VG104", "VG105"))
         yield from _committed_and_addable(ctx, venvs)
@@ -111,10 +114,16 @@ def _files(count: int) -> str:
 # --- VG103 ---------------------------------------------------------------------------------
 
 
+def _named(paths: Sequence[str], needle: str, wanted: Callable[[str], bool]) -> list[str]:
+    """The paths whose file name contains ``needle`` and is ``wanted``."""
+    found = {path for path, _ in entries_containing("\0".join(paths), (needle,))}
+    return sorted(path for path in found if wanted(path.rpartition("/")[2]))
+
+
 def _committed_ignore_files(ctx: Context) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for path in ctx.project.files:
-        if path == ".gitignore" or path.endswith("/.gitignore"):
+    for paths in (ctx.project.tracked, ctx.project.untracked):
+        for path in _named(paths, ".gitignore", ".gitignore".__eq__):
             try:
                 files[path] = (ctx.project.root / path).read_bytes()
             except OSError:
@@ -169,10 +178,8 @@ def is_dotenv_name(name: str) -> bool:
 def _dotenv_files(ctx: Context) -> Iterator[Finding]:
     project = ctx.project
     for tracked, paths in ((True, project.tracked), (False, project.untracked)):
-        for path in paths:
+        for path in _named(paths, ".env", is_dotenv_name):
             name = path.rpartition("/")[2]
-            if not is_dotenv_name(name):
-                continue
             quoted = shlex.quote(path)
             if tracked:
                 message = (
