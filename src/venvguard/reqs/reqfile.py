@@ -304,7 +304,7 @@ def _read_file(
         try:
             if args:
                 requirement = parse_requirement(args, base_dir)
-                text = args
+                text = args.strip()
             elif "editables" in values:
                 text = str(values["editables"][0])
                 requirement = parse_editable(text, base_dir)
