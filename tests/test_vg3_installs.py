@@ -1,0 +1,183 @@
+"""VG301-VG307 through the command line: exact findings, messages, configuration, notices."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from .conftest import Repo, run_cli
+
+Found = tuple[str, int, int, str]
+
+
+def check(repo: Repo, *args: str) -> tuple[list[Found], dict[str, Any]]:
+    result = run_cli("check", "--format", "json", "--select", "VG3", *args, cwd=repo.path)
+    assert result.code in {0, 1}, result.err
+    report = json.loads(result.out)
+    found = [(f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]]
+    return found, report
+
+
+def test_each_rule_with_position_and_message(repo: Repo) -> None:
+    repo.write(
+        "scripts/install.sh",
+        "#!/bin/sh\n"
+        "echo start && sudo pip install -r requirements.txt\n"
+        "pip install --user black\n"
+        "pip install --break-system-packages httpx\n"
+        "uv pip install --system ruff\n"
+        "pip install requests\n",
+    )
+    found, report = check(repo)
+    assert found == [
+        ("scripts/install.sh", 2, 15, "VG301"),
+        ("scripts/install.sh", 3, 1, "VG302"),
+        ("scripts/install.sh", 4, 1, "VG303"),
+        ("scripts/install.sh", 5, 1, "VG304"),
+        ("scripts/install.sh", 6, 1, "VG305"),
+    ]
+    first = report["findings"][0]
+    assert first["message"].startswith("`sudo pip install -r requirements.txt` installs as root")
+    assert "virtual environment" in first["message"]
+    assert (first["end_line"], first["end_column"]) == (2, 51)
+    assert report["summary"]["files_checked"] == 1
+
+
+def test_one_finding_per_command_most_specific_wins(repo: Repo) -> None:
+    repo.write(
+        "a.sh",
+        "sudo pip install --user --break-system-packages x\n"
+        "pip install --user --break-system-packages x\n"
+        "PIP_USER=1 uv pip install --system x\n",
+    )
+    found, _ = check(repo)
+    assert [f[3] for f in found] == ["VG301", "VG303", "VG304"]
+
+
+def test_allow_user_install_default_and_configured(repo: Repo) -> None:
+    repo.write("a.sh", "python3 -m pip install --user pipx\npip install --user black\n")
+    found, _ = check(repo)
+    assert found == [("a.sh", 2, 1, "VG302")]
+    repo.write("pyproject.toml", '[tool.venvguard]\nallow-user-install = ["pipx", "black"]\n')
+    found, _ = check(repo)
+    assert found == []
+
+
+def test_outside_venv_per_kind_and_glob(repo: Repo) -> None:
+    repo.write("Dockerfile", "FROM python:3.12\nRUN pip install flask\n")
+    repo.write("tools/dev.sh", "pip install flask\n")
+    repo.write("ci/run.sh", "pip install flask\n")
+    found, _ = check(repo)
+    assert found == [("ci/run.sh", 1, 1, "VG305"), ("tools/dev.sh", 1, 1, "VG305")]
+    repo.write(
+        "pyproject.toml",
+        "[tool.venvguard.install-outside-venv]\n"
+        'dockerfile = true\nexclude = ["ci/"]\ninclude = ["tools/dev.sh"]\nshell = false\n',
+    )
+    found, _ = check(repo)
+    assert found == [("Dockerfile", 2, 5, "VG305"), ("tools/dev.sh", 1, 1, "VG305")]
+
+
+def test_bare_pip_and_pip_in_conda_only_when_selected(repo: Repo) -> None:
+    repo.write(
+        "env.sh",
+        "conda activate app\npip install numpy\npython -m pip install scipy\npip freeze\n",
+    )
+    found, _ = check(repo)
+    assert found == []
+    found, _ = check(repo, "--select", "VG306,VG307")
+    assert found == [
+        ("env.sh", 2, 1, "VG307"),
+        ("env.sh", 3, 1, "VG307"),
+        ("env.sh", 4, 1, "VG306"),
+    ]
+
+
+def test_suppressions_work_in_every_source(repo: Repo) -> None:
+    repo.write(
+        "a.sh",
+        "sudo pip install x  # venvguard: ignore[VG301]\n"
+        "# venvguard: ignore[VG301]\n"
+        "sudo pip install y\n"
+        "sudo pip install z  # venvguard: ignore[VG302]\n",
+    )
+    repo.write(
+        "Dockerfile",
+        "FROM python:3.12\n"
+        "RUN apt-get update \\\n"
+        "    # venvguard: ignore[VG302]\n"
+        "    && pip install --user flask\n",
+    )
+    repo.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |\n"
+        "          echo hi\n"
+        "          sudo pip install tox  # venvguard: ignore[VG301]\n",
+    )
+    repo.write(
+        "README.md",
+        "```bash\n# venvguard: ignore[VG302]\npip install --user x\nsudo pip install y\n```\n",
+    )
+    found, _ = check(repo)
+    assert found == [("README.md", 4, 1, "VG301"), ("a.sh", 4, 1, "VG301")]
+
+
+def test_broken_yaml_gives_a_notice_and_the_rest_is_checked(repo: Repo) -> None:
+    repo.write(".gitlab-ci.yml", "test:\n  script:\n    - pip install x\n  bad: [\n")
+    repo.write("b.sh", "sudo pip install y\n")
+    result = run_cli("check", "--select", "VG3", cwd=repo.path)
+    assert result.code == 1
+    assert ".gitlab-ci.yml" in result.out + result.err
+    found, _ = check(repo)
+    assert found == [("b.sh", 1, 1, "VG301")]
+
+
+def test_unparsable_shell_still_reports_what_it_can(repo: Repo) -> None:
+    repo.write(
+        "broken.sh", "sudo pip install a\nif then fi ( pip install --user\nsudo pip install b\n"
+    )
+    found, report = check(repo)
+    assert ("broken.sh", 1, 1, "VG301") in found
+    assert ("broken.sh", 3, 1, "VG301") in found
+
+
+def test_only_the_files_pre_commit_passes(repo: Repo) -> None:
+    repo.write("a.sh", "sudo pip install a\n")
+    repo.write("b.sh", "sudo pip install b\n")
+    found, report = check(repo, "b.sh")
+    assert found == [("b.sh", 1, 1, "VG301")]
+    assert report["summary"]["files_checked"] == 1
+
+
+def test_shebang_scripts_without_extension_and_unrelated_files(repo: Repo) -> None:
+    repo.write("bin/setup", "#!/usr/bin/env bash\nsudo pip install x\n")
+    repo.write("bin/tool", "#!/usr/bin/env python3\nprint('sudo pip install x')\n")
+    repo.write("notes.txt", "sudo pip install x\n")
+    repo.write("app.py", "import os\nos.system('sudo pip install x')\n")
+    found, report = check(repo)
+    assert found == [("bin/setup", 2, 1, "VG301")]
+    assert report["summary"]["files_checked"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "line"),
+    [
+        ("Containerfile", "FROM x\nRUN sudo pip install a\n", 2),
+        ("docker/app.dockerfile", "FROM x\nRUN sudo pip install a\n", 2),
+        ("Dockerfile.dev", "FROM x\nRUN sudo pip install a\n", 2),
+        ("build/tasks.mk", "all:\n\tsudo pip install a\n", 2),
+        ("docs/index.rst", "Install::\n\n    $ sudo pip install a\n", 3),
+        ("setup.ps1", "sudo pip install a\n", 1),
+        ("setup.cmd", "@sudo pip install a\n", 1),
+        ("action.yaml", "runs:\n  steps:\n    - shell: bash\n      run: sudo pip install a\n", 4),
+        (".circleci/config.yml", "jobs:\n  b:\n    steps:\n      - run: sudo pip install a\n", 4),
+        ("tox.ini", "[testenv]\ncommands =\n    sudo pip install a\n", 3),
+    ],
+)
+def test_every_file_kind_is_read(repo: Repo, path: str, content: str, line: int) -> None:
+    repo.write(path, content)
+    found, _ = check(repo)
+    assert [(f[0], f[1], f[3]) for f in found] == [(path, line, "VG301")]
