@@ -20,7 +20,7 @@ def expected(root: Path = CORPUS) -> set[Label]:
     """Every (path, line, code) the corpus files announce."""
     labels: set[Label] = set()
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name == "README.md" and path.parent == root:
+        if not path.is_file() or (path.name == "README.md" and path.parent == root):
             continue
         relative = path.relative_to(root).as_posix()
         text = path.read_text(encoding="utf-8")

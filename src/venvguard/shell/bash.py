@@ -111,7 +111,12 @@ class _Walker:
 
     def problem(self, node: Any) -> None:
         if _INSTALLER_WORD.search(self.source[node.start_byte : node.end_byte]):
-            row, column = self.point(node.start_point)
+            # The error node often starts at a good statement; point at the first bad token.
+            culprit = next(
+                (c for c in node.children if not c.is_named or c.type == "ERROR" or c.is_missing),
+                node,
+            )
+            row, column = self.point(culprit.start_point)
             self.analyser.problems.append(self.frame.positions.position(row, column)[0])
 
     def finish(self) -> None:
