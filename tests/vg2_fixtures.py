@@ -139,3 +139,24 @@ class SharedVenv:
 
     path: Path
     wheelhouse: Path
+
+
+def fake_editable(venv: Path, name: str, version: str, project: Path) -> None:
+    """Record ``name`` as an editable install of ``project``, as pip and uv write it."""
+    site = next((venv / "lib").glob("python*/site-packages"))
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\n")
+    (info / "INSTALLER").write_text("pip\n")
+    (info / "RECORD").write_text("")
+    url = project.resolve().as_uri()
+    (info / "direct_url.json").write_text(f'{{"url": "{url}", "dir_info": {{"editable": true}}}}')
+    (site / f"__editable__.{name}.pth").write_text(str(project.resolve() / "src") + "\n")
+
+
+def findings_of(output: str) -> list[tuple[str, str, int | None, int | None, str | None]]:
+    """(code, path, line, column, package) of every finding in a JSON report."""
+    import json
+
+    data = json.loads(output)
+    return [(f["code"], f["path"], f["line"], f["column"], f["package"]) for f in data["findings"]]

@@ -65,7 +65,10 @@ def _collect(ctx: Context) -> tuple[list[Finding], list[Notice]]:
     findings = Suppressions(ctx.project, ctx.config.per_file_ignores).filter(findings)
     # Whole-file findings (line None) sort before line findings of the same file.
     return (
-        sorted(set(findings), key=lambda f: (f.path, f.line or 0, f.column or 0, f.code)),
+        sorted(
+            set(findings),
+            key=lambda f: (f.path, f.line or 0, f.column or 0, f.code, f.package or ""),
+        ),
         sorted(set(notices), key=lambda n: (n.path, n.line or 0, n.message)),
     )
 

@@ -27,7 +27,8 @@ class Finding:
     message: str = field(compare=False)
     end_line: int | None = field(default=None, compare=False)
     end_column: int | None = field(default=None, compare=False)
-    package: str | None = field(default=None, compare=False)
+    # Part of identity: VG202 findings differ only by package (they have no line).
+    package: str | None = field(default=None)
     fix: str | None = field(default=None, compare=False)
 
 
