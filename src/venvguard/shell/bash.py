@@ -153,15 +153,26 @@ class _Walker:
                 self.substitutions(child, state)
             elif kind == "command_name":
                 self.substitutions(child, state)
-                words.append(self.word(child.children[0] if child.children else child, state))
+                inner = child.children[0] if child.children else child
+                words.extend(self.split(inner, self.word(inner, state)))
             elif kind not in {"comment"}:
                 self.substitutions(child, state)
-                words.append(self.word(child, state))
+                words.extend(self.split(child, self.word(child, state)))
         if not words:
             return None
         start = self.point(node.start_point)
         end = self.point(node.end_point)
         return Command(words, assignments, start, end, " ".join(self.text(node).split()))
+
+    @staticmethod
+    def split(node: Any, word: Word) -> list[Word]:
+        """Field splitting: an unquoted expansion of ``"sudo pip3"`` is two words."""
+        if node.type not in {"simple_expansion", "expansion"} or word.dynamic:
+            return [word]
+        fields = word.value.split()
+        if len(fields) < 2:
+            return [word]
+        return [Word(field, False, word.row, word.column) for field in fields]
 
     def substitutions(self, node: Any, state: ShellState) -> None:
         for child in node.children:

@@ -1,0 +1,199 @@
+"""The shell analyser on its own: wrappers, installers, pip options, environment tracking."""
+
+from __future__ import annotations
+
+import pytest
+
+from venvguard.shell.analyser import Analyser
+from venvguard.shell.pip_options import parse_pip
+from venvguard.sources.snippet import lines_from
+
+_DEFAULT = {"VG301", "VG302", "VG303", "VG304", "VG305"}
+
+
+def hits(script: str) -> list[tuple[int, int, str]]:
+    """(line, column, best rule) of every install command in a shell script."""
+    analyser = Analyser()
+    analyser.run([lines_from(script, 1)])
+    found = []
+    for hit in analyser.hits.values():
+        rules = [code for code, _ in hit.rules if code in _DEFAULT]
+        if rules:
+            found.append((hit.line, hit.column, rules[0]))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sudo pip install x",
+        "sudo -H pip3 install x",
+        "sudo -E -u root pip3.12 install x",
+        "sudo --preserve-env=PATH /usr/bin/pip install x",
+        "sudo -H python3.11 -m pip install x",
+        "sudo python -mpip install x",
+        "sudo py -3.12 -m pip install x",
+        "doas pip install x",
+        "pkexec pip install x",
+        "sudo env PIP_NO_CACHE_DIR=1 pip install x",
+        "sudo nice -n 10 nohup pip install x",
+        "sudo timeout 600 pip install x",
+        "sudo uv pip install --system x",
+        "sudo easy_install x",
+        "sudo python setup.py install",
+        "sudo ./setup.py develop",
+        "sudo bash -c 'pip install x'",
+        'sudo sh -ec "pip install x"',
+        "su -c 'pip install x' root",
+        "su - root --command='pip install x'",
+        "cat reqs.txt | sudo xargs pip install",
+        "curl -sS https://bootstrap.pypa.io/get-pip.py | sudo python3",
+        "sudo python3 get-pip.py",
+        "exec sudo pip install x",
+        "command sudo pip install x",
+        "x=$(sudo pip install x)",
+    ],
+)
+def test_root_installs(command: str) -> None:
+    assert [rule for _, _, rule in hits(command)] == ["VG301"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo 'sudo pip install x'",
+        'echo "never sudo pip install"',
+        "# sudo pip install x",
+        "sudo apt-get install -y python3-pip",
+        "sudo pip --version",
+        "sudo pip uninstall -y x",
+        "sudo pip download x",
+        "pip install --target ./vendor x",
+        "pip install --prefix build/stage x",
+        "pip install --dry-run x",
+        "pip install --help",
+        "pip wheel -w dist .",
+        "pipx install black",
+        "uv tool install ruff",
+        "uv pip install ruff",
+        "uv add httpx",
+        "poetry run pip install x",
+        "conda run -n app pip install x",
+        "docker exec web pip install x",
+        "kubectl exec pod -- pip install x",
+        "ssh host pip install x",
+        "command -v pip",
+        "which pip3",
+        "python setup.py sdist bdist_wheel",
+        "python -m pip --version",
+        "python -c 'import pip'",
+        "printf 'pip install x\\n' > notes.txt",
+        "cat <<EOF\nsudo pip install x\nEOF",
+        "PIP_REQUIRE_VIRTUALENV=1 pip install x",
+        "pip --require-virtualenv install x",
+        ".venv/bin/pip install x",
+        '"$VENV/bin/python" -m pip install x',
+        "venv/Scripts/pip.exe install x",
+        "${VIRTUAL_ENV}/bin/python -m pip install x",
+        "python3 -m pip install --user pipx",
+        "pip install --user pipx==1.7.1",
+    ],
+)
+def test_not_findings(command: str) -> None:
+    assert hits(command) == []
+
+
+def test_heredoc_fed_to_a_shell_is_code_and_keeps_positions() -> None:
+    script = (
+        "sudo bash <<'EOS'\nset -e\n  pip install x\nEOS\n"
+        "bash -c 'echo a\n  pip install --user y'\n"
+    )
+    assert hits(script) == [(3, 3, "VG301"), (6, 3, "VG302")]
+
+
+def test_positions_inside_bash_c_strings() -> None:
+    assert hits("ls; bash -c 'cd /tmp && sudo pip install x'") == [(1, 25, "VG301")]
+
+
+def test_user_environment_from_export_prefix_and_env() -> None:
+    script = (
+        "PIP_USER=1\n"
+        "pip install a\n"  # not exported: pip does not see it
+        "export PIP_USER\n"
+        "pip install b\n"
+        "PIP_USER=0 pip install c\n"
+    )
+    assert hits(script) == [(2, 1, "VG305"), (4, 1, "VG302"), (5, 1, "VG305")]
+
+
+def test_system_and_break_system_from_environment() -> None:
+    script = (
+        "export UV_SYSTEM_PYTHON=true\n"
+        "uv pip install a\n"
+        "export PIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "pip install b\n"
+        "pip config set global.break-system-packages true\n"
+    )
+    assert hits(script) == [(2, 1, "VG304"), (4, 1, "VG303"), (5, 1, "VG303")]
+
+
+def test_venv_in_effect_until_deactivate() -> None:
+    script = (
+        "pip install a\n"
+        "python3 -m venv .venv\n"
+        "pip install b\n"
+        "source .venv/bin/activate\n"
+        "pip install c\n"
+        "(deactivate; pip install d)\n"
+        "pip install e\n"
+        "deactivate\n"
+        "pip install f\n"
+        "export PATH=/opt/venv/bin:$PATH\n"
+        "pip install g\n"
+    )
+    assert hits(script) == [(1, 1, "VG305"), (3, 1, "VG305"), (6, 14, "VG305"), (9, 1, "VG305")]
+
+
+def test_function_bodies_run_where_they_are_called() -> None:
+    script = (
+        "deps() {\n  pip install -r requirements.txt\n}\n"
+        "python3 -m venv .venv && . .venv/bin/activate\n"
+        "deps\n"
+        "never_called() { sudo pip install x; }\n"
+    )
+    assert hits(script) == [(6, 18, "VG301")]
+
+
+def test_system_interpreter_path_ignores_the_active_venv() -> None:
+    script = ". venv/bin/activate\n/usr/bin/python3 -m pip install x\n"
+    assert hits(script) == [(2, 1, "VG305")]
+
+
+def test_variables_expand_into_commands() -> None:
+    script = 'PIP="sudo pip3"\n$PIP install x\nPY=${PY:-python3}\n$PY -m pip install --user y\n'
+    assert hits(script) == [(2, 1, "VG301"), (4, 1, "VG302")]
+
+
+@pytest.mark.parametrize(
+    ("args", "subcommand", "option", "value"),
+    [
+        (["install", "--user", "x"], "install", "--user", True),
+        (["--isolated", "install", "x", "--us"], "install", "--user", None),
+        (["install", "--break-system-package", "x"], "install", "--break-system-packages", True),
+        (["-q", "install", "-Ur", "req.txt"], "install", "--requirement", "req.txt"),
+        (["install", "-t", "/usr/lib/python3/dist-packages"], "install", "--target", None),
+        (["--python", ".venv", "install", "x"], "install", "--python", ".venv"),
+        (["install", "--prefix=/usr", "x"], "install", "--prefix", "/usr"),
+    ],
+)
+def test_pip_options_parse_like_pip(
+    args: list[str], subcommand: str, option: str, value: object
+) -> None:
+    options = parse_pip(args)
+    assert options.subcommand == subcommand
+    if value is None and option == "--target":
+        assert options.value(option) == "/usr/lib/python3/dist-packages"
+    elif value is None:
+        assert option not in options.values  # an ambiguous prefix is no option at all
+    else:
+        assert options.values[option] == value
