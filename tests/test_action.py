@@ -318,3 +318,19 @@ def test_inputs_are_data_not_shell(runner: ActionRunner, dirty_run: ActionRun) -
     assert not canary.exists()
     assert run.status == 2
     assert run.annotations[0][0] == "error"
+
+
+def test_readme_workflow_is_valid_and_uploads_the_sarif(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.findall(r"```yaml\n(# \.github/workflows/.*?)```", readme, re.DOTALL)
+    assert found, "README shows no workflow"
+    workflow = tmp_path / "venvguard.yml"
+    workflow.write_text(found[0], encoding="utf-8")
+    completed = check_jsonschema("vendor.github-workflows", workflow)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    steps = yaml.safe_load(found[0])["jobs"]["venvguard"]["steps"]
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    ours = next(step for step in steps if step.get("id") == "venvguard")
+    assert set(ours["with"]) <= set(action["inputs"])
+    upload = next(step for step in steps if "upload-sarif" in step.get("uses", ""))
+    assert upload["with"]["sarif_file"] == "${{ steps.venvguard.outputs.sarif-file }}"
