@@ -38,7 +38,7 @@ def fresh(repo: Repo, *extra: str) -> tuple[int, list[tuple[object, ...]], str]:
         "check", "--select", "VG2", "--fresh", "--format", "json", *extra, ".", cwd=repo.path
     )
     assert result.err == "", result.err
-    return result.code, findings_of(result.out), result.out
+    return result.code, list(findings_of(result.out)), result.out
 
 
 def test_fresh_resolution_finds_gaps_unpinned_and_stale_hashes(repo: Repo, wheels: Path) -> None:
