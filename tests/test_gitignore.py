@@ -20,18 +20,18 @@ from venvguard.gitignore import IgnoreRules, compile_patterns, split_lines
 from venvguard.project import Project
 
 settings.register_profile(
-    "default",
+    "gitignore-default",
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.register_profile(
-    "thorough",
+    "gitignore-thorough",
     max_examples=1500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PROFILE = os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+PROFILE = "gitignore-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
 
 
 def git_addable(root: Path) -> set[str]:

@@ -40,22 +40,20 @@ if TYPE_CHECKING:
 
 CODES = frozenset(code for code in RULES if code.startswith("VG1"))
 
-#: Files a venv folder holds, on every layout: a folder counts as ignored only if all are.
+#: Files a venv folder holds (venv, virtualenv, uv; posix and Windows layouts): a folder
+#: counts as ignored only if every one of them is.
 VENV_PROBES = (
     PYVENV_CFG,
-    ".gitignore",
-    "CACHEDIR.TAG",
     "bin/python",
+    "bin/python3",
     "bin/activate",
+    "bin/pip",
     "lib64",
     "lib/python3.12/site-packages/pkg/__init__.py",
     "lib/python3.12/site-packages/pkg-1.0.dist-info/METADATA",
-    "include/site/python3.12/pkg/pkg.h",
-    "share/man/man1/pkg.1",
     "Scripts/python.exe",
     "Scripts/activate.bat",
     "Lib/site-packages/pkg/__init__.py",
-    "conda-meta/history",
 )
 
 _DOTENV_TEMPLATES = frozenset({"example", "sample", "template", "dist"})
