@@ -20,3 +20,41 @@ def test_git_fsmonitor_of_the_checked_repository_is_never_run(repo: Repo, tmp_pa
     result = run_cli("check", cwd=repo.path)
     assert result.code in (0, 1), result.err
     assert not marker.exists()
+
+
+def test_includes_never_read_files_outside_the_repository(repo: Repo, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-TOKEN\n")
+    repo.write("requirements.txt", "-r ../../secret.txt\n-c /etc/passwd\nidna==3.7\n")
+    result = run_cli("check", "--select", "VG2", "--format", "json", cwd=repo.path)
+    assert "TOP-SECRET-TOKEN" not in result.out + result.err
+    assert "root:" not in result.out
+    import json
+
+    findings = json.loads(result.out)["findings"]
+    outside = [(f["code"], f["path"], f["line"]) for f in findings if "outside" in f["message"]]
+    assert outside == [("VG206", "requirements.txt", 1), ("VG206", "requirements.txt", 2)]
+
+
+def test_project_never_reads_a_path_that_leaves_the_root(repo: Repo, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-TOKEN\n")
+    project = Project.discover(repo.path)
+    for escaping in ("../secret.txt", "a/../../secret.txt", str(tmp_path / "secret.txt")):
+        source = project.read_text(escaping)
+        assert source.text is None
+        assert source.notice is not None and "outside the repository" in source.notice.message
+
+
+def test_links_out_of_the_repository_and_link_loops_are_not_followed(
+    repo: Repo, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("TOP-SECRET-TOKEN\n")
+    (repo.path / "linked").symlink_to(outside)
+    (repo.path / "direct.txt").symlink_to(outside / "secret.txt")
+    (repo.path / "loop.sh").symlink_to(repo.path / "loop.sh")
+    project = Project.discover(repo.path)
+    for name in ("linked/secret.txt", "direct.txt", "loop.sh"):
+        source = project.read_text(name)
+        assert source.text is None, name
+        assert source.notice is not None, name

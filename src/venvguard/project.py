@@ -9,6 +9,7 @@ files are found by walking it, honouring its ``.gitignore`` files the way git wo
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -231,15 +232,16 @@ class Project:
         return cached
 
     def _read(self, relative: str) -> SourceText:
+        normal = posixpath.normpath(relative.replace("\\", "/"))
+        if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
+            return SourceText(None, Notice(relative, None, "not read: outside the repository"))
         path = self.root / relative
         try:
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(self.root):
-                    return SourceText(
-                        None,
-                        Notice(relative, None, "skipped: a link that leads out of the repository"),
-                    )
+            # A link (the file's own, or a folder's on the way) may lead anywhere.
+            if not path.resolve().is_relative_to(self.root):
+                return SourceText(
+                    None, Notice(relative, None, "skipped: a link that leads out of the repository")
+                )
             size = path.stat().st_size
             if not path.is_file():
                 return SourceText(None)

@@ -12,6 +12,7 @@ file or a line pip would refuse is a ``Problem`` (VG206), and reading goes on.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Callable
@@ -360,6 +361,16 @@ def _include(
     nested = join_include(path, target)
     if _REMOTE.search(nested) or _REMOTE.search(path):
         lock.unfollowed.append((path, logical.line, nested))
+        return
+    if posixpath.isabs(nested) or nested == ".." or nested.startswith("../"):
+        lock.problems.append(
+            Problem(
+                path,
+                logical.line,
+                logical.column,
+                f"include {target!r} is outside the repository: not read",
+            )
+        )
         return
     chain = (*stack, path)
     if nested in chain:
