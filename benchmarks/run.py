@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import bench_inputs as inputs
+from bench_imports import family_costs, print_costs
 from bench_timing import Command, CommandFailed, compare, hermetic_env, median
 
 HERE = Path(__file__).resolve().parent
@@ -241,7 +242,7 @@ def print_table(rows: list[Row]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="smaller inputs, 3 rounds")
-    parser.add_argument("--runs", type=int, help="timed rounds per comparison (default 7; quick 3)")
+    parser.add_argument("--runs", type=int, help="timed rounds per comparison (default 5; quick 3)")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="build the inputs in DIR and keep them"
     )
@@ -252,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     sizes = inputs.QUICK if args.quick else inputs.FULL
-    runs = args.runs or (3 if args.quick else 7)
+    runs = args.runs or (3 if args.quick else 5)
     work = args.keep or Path(tempfile.mkdtemp(prefix="venvguard-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     env = hermetic_env(work / "home")
@@ -280,10 +281,13 @@ def main(argv: list[str] | None = None) -> int:
                     "skipped: shellcheck is not installed (apt-get install shellcheck)",
                 )
             )
+        print("  measuring import costs per family", file=sys.stderr)
+        costs = family_costs(work / "small", env, 3 if args.quick else 5)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print_table(rows)
+    print_costs(costs)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -298,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout.strip(),
         "inputs": {key: str(value) for key, value in facts.items()},
         "rows": [asdict(row) for row in rows],
+        "import_costs_us": costs,
     }
     target = out / f"bench-{stamp}{'-quick' if args.quick else ''}.json"
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
