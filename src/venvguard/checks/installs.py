@@ -40,15 +40,15 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
         if kind is None and not needs_content(path):
             continue
         source = ctx.project.read_text(path)
+        text = source.text
+        if kind is None:
+            kind = kind_of_text(text) if text is not None else None
+            if kind is None:
+                continue  # not a file of ours: nothing to say about it
         if source.notice is not None:
             yield source.notice
-        text = source.text
         if text is None:
             continue
-        if kind is None:
-            kind = kind_of_text(text)
-            if kind is None:
-                continue
         ctx.files_checked.add(path)
         if not _mentions_installer(text):
             continue

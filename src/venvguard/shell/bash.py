@@ -26,6 +26,15 @@ _EXPANSION = re.compile(
     r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
 )
 _INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
+# Words without which a command can neither install nor change the environment in effect.
+_RELEVANT = re.compile(
+    rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
+    rb"base_prefix|real_prefix|PIP_|UV_|venv"
+)
+_ALWAYS_VISIT = frozenset(
+    {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
+    | {"unset_command"}
+)
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
 
@@ -55,6 +64,7 @@ class _Walker:
         self.frame = frame
         self.lines: list[bytes] | None = None
         self.functions: dict[str, tuple[Any, ShellState]] = {}
+        self.function_names: re.Pattern[bytes] | None = None
         self.called: set[str] = set()
         self.running: set[str] = set()
 
@@ -74,9 +84,26 @@ class _Walker:
 
     # --- walking -------------------------------------------------------------------------
 
+    def relevant(self, node: Any, state: ShellState) -> bool:
+        """Whether a subtree can matter: it names an installer, the environment, a function,
+        or expands a variable that holds such a word."""
+        data = self.source[node.start_byte : node.end_byte]
+        if _RELEVANT.search(data):
+            return True
+        if self.functions:
+            if self.function_names is None:
+                names = sorted(self.functions, key=len, reverse=True)
+                alternatives = b"|".join(re.escape(name.encode()) for name in names)
+                self.function_names = re.compile(rb"(?<![\w-])(?:" + alternatives + rb")(?![\w-])")
+            if self.function_names.search(data):
+                return True
+        return state.notable and b"$" in data
+
     def visit(self, node: Any, state: ShellState) -> None:
         kind = node.type
         if kind in {"comment", "heredoc_body", "heredoc_start", "heredoc_end"}:
+            return
+        if kind not in _ALWAYS_VISIT and not self.relevant(node, state):
             return
         if kind == "command":
             self.simple(node, state)
@@ -132,6 +159,7 @@ class _Walker:
             return
         name = self.text(name_node)
         self.functions[name] = (body, state.copy())
+        self.function_names = None
         self.called.discard(name)
 
     # --- commands ------------------------------------------------------------------------

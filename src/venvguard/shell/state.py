@@ -19,6 +19,7 @@ _VENV_PATH = re.compile(
     r"\.local/share/virtualenvs|envbindir|envpython",
     re.IGNORECASE,
 )
+_NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
 _CONDA_PATH = re.compile(r"conda|mamba|miniforge|[/\\]envs[/\\]", re.IGNORECASE)
 _SYSTEM_BIN = re.compile(
     r"^(?:/usr(?:/local)?/s?bin|/s?bin|/opt/homebrew/bin|/usr/local/opt/[^/]+/bin|"
@@ -63,6 +64,7 @@ class ShellState:
     exported: set[str] = field(default_factory=set)
     venv: bool = False
     conda: bool = False
+    notable: bool = False  # some variable holds an installer or environment word
 
     @classmethod
     def starting(cls, env: Mapping[str, str], managed: bool = False) -> ShellState:
@@ -74,13 +76,17 @@ class ShellState:
         return state
 
     def copy(self) -> ShellState:
-        return ShellState(dict(self.variables), set(self.exported), self.venv, self.conda)
+        return ShellState(
+            dict(self.variables), set(self.exported), self.venv, self.conda, self.notable
+        )
 
     def environment(self) -> dict[str, str]:
         return {name: self.variables[name] for name in self.exported if name in self.variables}
 
     def assign(self, name: str, value: str, exported: bool = False, raw: str = "") -> None:
         self.variables[name] = value
+        if not self.notable and _NOTABLE.search(value):
+            self.notable = True
         if exported:
             self.exported.add(name)
         if name == "VIRTUAL_ENV":

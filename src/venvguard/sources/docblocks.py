@@ -20,6 +20,12 @@ _SESSION = frozenset(
 )
 _POWERSHELL = frozenset({"powershell", "ps1", "pwsh", "ps", "posh", "pwsh-session"})
 _BATCH = frozenset({"batch", "cmd", "doscon", "dos", "bat", "winbatch"})
+_COMMAND_LINE = re.compile(
+    r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:sudo|doas|su|pip[0-9.]*|python[0-9.]*|py|pypy[0-9.]*|uv|"
+    r"easy_install|conda|mamba|source|\.|export|env|cd|git|curl|wget|apt(?:-get)?|yum|dnf|"
+    r"brew|docker|make|bash|sh|zsh|pipx|poetry|pipenv|virtualenv|deactivate|set|"
+    r"[\w.~$/-]*/[\w.-]+)(?:\s|$)"
+)
 _PROMPT = re.compile(r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?)?[$%]\s|^PS[^>\n]*>\s|^>>>\s")
 
 
@@ -27,6 +33,9 @@ def language(info: str) -> str:
     """The language word of a fence info string (``bash``, ``{code-block} console``)."""
     words = info.strip().split()
     if words and words[0].startswith("{") and words[0].endswith("}"):
+        directive = words[0][1:-1].lower()
+        if directive not in {"code-block", "code", "sourcecode", "prompt", "code-cell"}:
+            return directive  # a MyST directive such as {note}: prose, not code
         words = words[1:]
     if not words:
         return ""
@@ -51,6 +60,7 @@ def block(
     session = lang in _SESSION or (
         lang in {"", *_SCRIPT, *_POWERSHELL, *_BATCH} and any(_PROMPT.match(c) for c in content)
     )
+    untyped = lang == "" and not session
     lines: list[str] = []
     origins: list[tuple[int, int]] = []
     continuing = False
@@ -65,6 +75,12 @@ def block(
                 continuing = text.rstrip().endswith("\\")
             elif continuing or (lines and stripped.startswith("> ") and lines[-1]):
                 continuing = text.rstrip().endswith("\\")
+            else:
+                text, continuing = "", False
+        elif untyped:
+            # A block without a language may be prose or output: keep command-like lines.
+            if continuing or _COMMAND_LINE.match(raw):
+                continuing = raw.rstrip().endswith("\\")
             else:
                 text, continuing = "", False
         lines.append(text)

@@ -15,9 +15,12 @@ from venvguard.sources.snippet import Snippet
 def snippets(path: str, text: str) -> Iterator[Snippet]:
     from markdown_it import MarkdownIt
 
+    if "```" not in text and "~~~" not in text:
+        return
     lines = text.split("\n")
     first = True
-    for token in MarkdownIt("commonmark").parse(text):
+    # Only block structure matters; inline parsing is most of markdown-it's time.
+    for token in MarkdownIt("commonmark").disable("inline").parse(text):
         if token.type != "fence" or token.map is None:
             continue
         content = token.content.split("\n")
