@@ -1,0 +1,93 @@
+"""Shared pieces of the fuzz tests: hypothesis profiles and hostile-text strategies.
+
+The default profile keeps the normal test suite quick; ``VENVGUARD_HYPOTHESIS=thorough``
+(what ``python3 dev.py fuzz`` sets) runs long campaigns. Texts are built from tokens of the
+format being fuzzed mixed with arbitrary characters, and with every kind of line break
+Python or git might treat differently (``\\r``, ``\\r\\n``, ``\\x0b``, ``\\x85``, U+2028).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+_SUPPRESSED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile(
+    "fuzz-default", max_examples=60, deadline=None, suppress_health_check=_SUPPRESSED
+)
+settings.register_profile(
+    "fuzz-thorough", max_examples=5000, deadline=None, suppress_health_check=_SUPPRESSED
+)
+PROFILE = "fuzz-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+
+#: Line breaks and other characters that make parsers disagree about lines and columns.
+AWKWARD = [
+    "\n",
+    "\r\n",
+    "\r",
+    "\\\n",
+    "\t",
+    " ",
+    "\x0b",
+    "\x0c",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\x1b[31m",
+    "é",
+    "\U0001f600",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "#",
+    ";",
+    "&&",
+    "|",
+    "$(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "<<EOF\n",
+    "EOF\n",
+]
+
+#: Words of the install commands every source is looking for.
+INSTALL_WORDS = [
+    "pip install requests",
+    "sudo pip install -r requirements.txt",
+    "python -m pip install --user x",
+    "pip3 install --break-system-packages y",
+    "uv pip install --system z",
+    "sudo -H bash -c 'pip install a'",
+    "bash -c \"sudo pip install b\"",
+    "python3 -m venv .venv",
+    ". .venv/bin/activate",
+    "export PIP_USER=1",
+    "setup.py install",
+    "easy_install q",
+    "conda activate base",
+    "source venv/bin/activate",
+]
+
+
+def texts(tokens: list[str], max_size: int = 40) -> st.SearchStrategy[str]:
+    """Texts made of ``tokens``, awkward characters and arbitrary short strings."""
+    return st.lists(
+        st.one_of(
+            st.sampled_from(tokens),
+            st.sampled_from(AWKWARD),
+            st.sampled_from(INSTALL_WORDS),
+            st.text(max_size=6),
+        ),
+        max_size=max_size,
+    ).map("".join)
+
+
+def line_count(text: str) -> int:
+    """The lines of ``text`` as an editor (and git) counts them: ``\\n`` ends a line."""
+    return text.count("\n") + 1
