@@ -91,10 +91,11 @@ class Analyser:
                 for name, value in snippet.env.items():
                     state.assign(name, value, exported=True)
             frame = Frame(snippet, managed="venv" if snippet.managed else None)
+            text = snippet.text.replace("\r\n", "\n") if "\r" in snippet.text else snippet.text
             if snippet.dialect == "bash":
-                bash.analyse(self, snippet.text, state, frame)
+                bash.analyse(self, text, state, frame)
             else:
-                lines.analyse(self, snippet.text, state, frame, snippet.dialect)
+                lines.analyse(self, text, state, frame, snippet.dialect)
 
     def code(self, text: str, state: ShellState, frame: Frame, dialect: str = "bash") -> None:
         """Analyse shell code found in a string (``bash -c``), positioned by ``frame``."""

@@ -288,7 +288,10 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
         name = basename(words[index].value)
         if name in _ROOT_WRAPPERS:
             result.as_root = name
-            index = _skip(words, index + 1, _ROOT_WRAPPERS[name], result.env)
+            start = index + 1
+            index = _skip(words, start, _ROOT_WRAPPERS[name], result.env)
+            if index >= len(words) and _opens_shell(words[start:index]):
+                result.shell_reads_stdin = True  # sudo -s <<EOF: a root shell reads the body
             continue
         if name == "su":
             result.as_root = "su"
@@ -381,6 +384,16 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
         break
     result.words = list(words[index:])
     return result
+
+
+def _opens_shell(options: Sequence[Word]) -> bool:
+    for word in options:
+        value = word.value
+        if value in {"--shell", "--login"}:
+            return True
+        if value.startswith("-") and not value.startswith("--") and set(value[1:]) & {"s", "i"}:
+            return True
+    return False
 
 
 def _find_word(words: Sequence[Word], start: int, wanted: str, limit: int) -> int | None:
