@@ -52,6 +52,11 @@ def hits(script: str) -> list[tuple[int, int, str]]:
         "exec sudo pip install x",
         "command sudo pip install x",
         "x=$(sudo pip install x)",
+        'eval "sudo pip install $PKG"',
+        "sudo $(which pip3) install x",
+        'sudo "$PIP" install x',
+        "sudo -s <<EOF\npip install x\nEOF",
+        "cat <<EOF | sudo bash\npip install x\nEOF",
     ],
 )
 def test_root_installs(command: str) -> None:

@@ -181,6 +181,16 @@ def test_markdown_fences_sessions_and_containers() -> None:
     assert lines("markdown", text) == [(3, 3, "VG301"), (8, 3, "VG302"), (11, 3, "VG303")]
 
 
+def test_markdown_untyped_and_indented_blocks_keep_only_command_lines() -> None:
+    text = (
+        "Install:\n\n"  # 1-2
+        "    sudo pip install a\n\n"  # 3-4
+        "```\nNote: never `sudo pip install b`\npip install --user c\n```\n"  # 5-8
+        "```{note}\nsudo pip install d\n```\n"  # 9-11
+    )
+    assert lines("markdown", text) == [(3, 5, "VG301"), (7, 1, "VG302")]
+
+
 def test_notebook_lines_point_into_the_json_file() -> None:
     notebook = {
         "cells": [

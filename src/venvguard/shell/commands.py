@@ -314,6 +314,14 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
                 result.via_xargs = True
             index = _skip(words, index + 1, _PLAIN_WRAPPERS[name], result.env)
             continue
+        if name == "eval":
+            rest = list(words[index + 1 :])
+            if len(rest) == 1:
+                result.code = rest[0]
+            elif rest:
+                result.code_words = rest
+            result.words = []
+            return result
         if name in _SHELLS:
             if _shell_code(words, index + 1, result):
                 result.words = []
@@ -531,12 +539,36 @@ def _parse_python(args: Sequence[Word]) -> tuple[str | None, int, bool]:
     return None, index, True
 
 
+_LOOKUP = re.compile(r"^(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)\s*(?:\)|`)$")
+_VARIABLE_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _dynamic_program(value: str) -> str | None:
+    """The program an unknown word most likely runs: ``$(which pip3)``, ``$PIP``, ``$PYTHON``."""
+    lookup = _LOOKUP.match(value)
+    if lookup is not None:
+        return lookup.group(1)
+    variable = _VARIABLE_NAME.match(value)
+    if variable is None or variable.end() < len(value.rstrip("}")):
+        return None
+    upper = variable.group(1).upper()
+    if "PIPX" in upper or "PIPENV" in upper:
+        return None
+    if upper.startswith("PIP") or upper.endswith("_PIP"):
+        return "pip"
+    if upper.startswith("PYTHON") or upper.endswith("_PYTHON") or upper in {"PY", "PYBIN"}:
+        return "python"
+    return None
+
+
 def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
     """What ``words`` (an unwrapped command) does, as far as installs are concerned."""
     if not words:
         return Invocation()
     program = words[0]
     name = basename(program.value)
+    if program.dynamic:
+        name = _dynamic_program(program.value) or name
     lowered = name.lower()
     args = words[1:]
     if _PIP_NAME.match(lowered):
