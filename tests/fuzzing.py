@@ -64,7 +64,7 @@ INSTALL_WORDS = [
     "pip3 install --break-system-packages y",
     "uv pip install --system z",
     "sudo -H bash -c 'pip install a'",
-    "bash -c \"sudo pip install b\"",
+    'bash -c "sudo pip install b"',
     "python3 -m venv .venv",
     ". .venv/bin/activate",
     "export PIP_USER=1",

@@ -35,7 +35,7 @@ SHELL_TOKENS = [
 DOCKER_TOKENS = [
     *["FROM python:3.12\n", "RUN ", "RUN --mount=type=cache ", "ENV ", "ARG ", "USER root\n"],
     *["# escape=`\n", "# syntax=docker/dockerfile:1\n", 'RUN ["pip", "install", "x"]\n'],
-    *["RUN <<EOF\n", "EOF\n", "SHELL [\"pwsh\", \"-c\"]\n", " \\\n", "`\n", "ONBUILD RUN "],
+    *["RUN <<EOF\n", "EOF\n", 'SHELL ["pwsh", "-c"]\n', " \\\n", "`\n", "ONBUILD RUN "],
     *["$PIP_FLAGS", "${A:-b}", "WORKDIR /app\n", "COPY . .\n", "FROM a AS b\n"],
 ]
 YAML_TOKENS = [

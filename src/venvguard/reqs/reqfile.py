@@ -143,6 +143,7 @@ def logical_lines(content: str) -> list[LogicalLine]:
     pending: list[str] = []
     first = 0
     physical = content.splitlines()
+    places = _file_places(content)
     for number, raw in enumerate(physical, start=1):
         is_comment = _COMMENT.match(raw) is not None
         if not raw.endswith("\\") or is_comment:
@@ -161,7 +162,10 @@ def logical_lines(content: str) -> list[LogicalLine]:
     if pending:
         joined.append((first, len(physical), _indent(physical[first - 1]), "".join(pending)))
     out: list[LogicalLine] = []
-    for line, end_line, column, joined_text in joined:
+    for number, end_number, indent, joined_text in joined:
+        line, offset = places[number - 1]
+        end_line = places[end_number - 1][0]
+        column = offset + indent
         text = _COMMENT.sub("", joined_text).strip()
         if not text:
             continue
@@ -171,6 +175,26 @@ def logical_lines(content: str) -> list[LogicalLine]:
                 text = text.replace(var, value)
         out.append(LogicalLine(line, end_line, column, text))
     return out
+
+
+def _file_places(content: str) -> list[tuple[int, int]]:
+    """(file line, 0-based column) where each of ``content.splitlines()`` starts.
+
+    pip splits lines as ``str.splitlines`` does: also at a lone ``\\r``, form feeds and
+    U+2028, which editors and GitHub show inside one line. Findings must name the line a
+    user sees, so positions are counted at ``\\n`` only.
+    """
+    places: list[tuple[int, int]] = []
+    line, column = 1, 0
+    for piece in content.splitlines(keepends=True):
+        places.append((line, column))
+        newlines = piece.count("\n")
+        if newlines:
+            line += newlines
+            column = len(piece) - piece.rfind("\n") - 1
+        else:
+            column += len(piece)
+    return places
 
 
 def _indent(raw: str) -> int:

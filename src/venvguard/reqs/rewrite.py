@@ -19,6 +19,8 @@ from venvguard.reqs.installed import Distribution
 from venvguard.reqs.reqfile import Item
 
 _NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
+#: Line breaks where ``str.splitlines`` (pip) splits but editors and git do not.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def repin_text(text: str, version: str) -> str:
@@ -84,6 +86,10 @@ def plan_edits(project: Project, analysis: Analysis, findings: Sequence[Finding]
         except OSError:
             continue
         text = old.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+        if _ODD_BREAK.search(text):
+            # pip's lines and the file's lines differ here: an edit by line could hit the
+            # wrong requirement. Report, never guess.
+            continue
         new = rewrite(
             text,
             repins=repins.get(path, {}),
@@ -108,6 +114,7 @@ def rewrite(
 ) -> str:
     """``text`` with the pins changed, lines removed and distributions added."""
     lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     for number, (item, version) in repins.items():
         raw = lines[number - 1]
         start = raw.find(item.text)
@@ -126,7 +133,7 @@ def rewrite(
     inserts: dict[int, list[str]] = {}
     tail: list[str] = []
     for distribution in sorted(additions, key=lambda d: d.key):
-        line = addition_line(distribution, root, normalized) + "\n"
+        line = addition_line(distribution, root, normalized) + newline
         following = next((i for i in named if (i.key or "") > distribution.key), None)
         if is_sorted and following is not None and not distribution.editable:
             inserts.setdefault(following.line, []).append(line)
@@ -139,6 +146,6 @@ def rewrite(
             out.append(raw)
     if tail:
         if out and not out[-1].endswith(("\n", "\r")):
-            out[-1] += "\n"
+            out[-1] += newline
         out.extend(tail)
     return "".join(out)
