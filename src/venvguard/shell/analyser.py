@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from venvguard.shell.commands import (
-    ASSIGNMENT,
     Install,
     Invocation,
     Unwrapped,
@@ -107,11 +106,6 @@ class Analyser:
             bash.analyse(self, text, state, frame)
         else:
             lines.analyse(self, text, state, frame, dialect)
-
-    def assignment(
-        self, state: ShellState, name: str, value: str, exported: bool, raw: str
-    ) -> None:
-        state.assign(name, value, exported=exported, raw=raw)
 
     def command(
         self,
@@ -245,8 +239,3 @@ class _Fixed:
         if row == 0:
             return self.parent.position(self.row, self.column + column)
         return self.parent.position(self.row, self.column)
-
-
-def split_assignment(value: str) -> tuple[str, str] | None:
-    match = ASSIGNMENT.match(value)
-    return (match.group(1), match.group(2)) if match else None

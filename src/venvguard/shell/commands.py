@@ -197,7 +197,6 @@ class Unwrapped:
     as_root: str | None = None  # the wrapper that made it run as root
     elsewhere: str | None = None  # the runner that ran it on another machine or container
     managed: str | None = None  # "venv" or "conda": run inside an environment a tool manages
-    via_xargs: bool = False
     code: Word | None = None  # shell code passed as a string (bash -c, su -c, ssh)
     code_words: list[Word] | None = None  # several words that form the code (ssh host a b)
     shell_reads_stdin: bool = False  # a shell that reads its commands from stdin
@@ -310,8 +309,6 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             index = _skip(words, index + 1, _Spec(), result.env)
             continue
         if name in _PLAIN_WRAPPERS:
-            if name == "xargs":
-                result.via_xargs = True
             index = _skip(words, index + 1, _PLAIN_WRAPPERS[name], result.env)
             continue
         if name == "eval":
