@@ -110,10 +110,19 @@ def build(work: Path, sizes: inputs.Sizes, env: Mapping[str, str]) -> dict[str, 
         ("small", lambda: inputs.build_small_repo(work / "small", env)),
         ("audit", lambda: inputs.build_audit_repos(work / "audit", sizes.audit_repos, env)),
     ]
+    stamp = work / "inputs.json"
+    if stamp.is_file():
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved.get("sizes") == asdict(sizes):
+            print("  reusing the inputs built before", file=sys.stderr)
+            return dict(saved["facts"])
+        raise SystemExit(f"run.py: {work} holds inputs of other sizes; give an empty folder")
     for name, step in steps:
         start = time.perf_counter()
         facts[name] = step()
         print(f"  built {name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    kept = {"sizes": asdict(sizes), "facts": {k: v for k, v in facts.items() if v is not None}}
+    stamp.write_text(json.dumps(kept), encoding="utf-8")
     return facts
 
 
@@ -244,7 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller inputs, 3 rounds")
     parser.add_argument("--runs", type=int, help="timed rounds per comparison (default 5; quick 3)")
     parser.add_argument(
-        "--keep", type=Path, metavar="DIR", help="build the inputs in DIR and keep them"
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the inputs in DIR and keep them (a second run reuses them)",
+    )
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the comparisons whose name contains TEXT"
     )
     args = parser.parse_args(argv)
     if not VENVGUARD.exists():
@@ -262,12 +277,14 @@ def main(argv: list[str] | None = None) -> int:
         facts = build(work, sizes, env)
         rows = []
         for comparison in comparisons(work, sizes, facts):
+            if args.only and args.only.lower() not in comparison.name.lower():
+                continue
             print(
                 f"  timing {comparison.name}: {comparison.ours.label} vs {comparison.peer.label}",
                 file=sys.stderr,
             )
             rows.append(measure(comparison, runs, env))
-        if not shutil.which("shellcheck"):
+        if not shutil.which("shellcheck") and not args.only:
             rows.append(
                 Row(
                     "VG3 vs shellcheck",
