@@ -379,3 +379,16 @@ def test_clean_repository_has_no_vg1_findings(repo: Repo, venv_template: Path) -
     result = run_cli("check", "--select", "VG101,VG102,VG103,VG105,VG106", cwd=repo.path)
     assert result.code == 0, result.out
     assert os.listdir(repo.path)  # the check wrote nothing
+
+
+def test_committed_windows_venv_without_its_pyvenv_cfg(repo: Repo) -> None:
+    repo.write(".gitignore", "*.cfg\n")
+    repo.write("winenv/pyvenv.cfg", "home = C:\\Python312\n")
+    repo.write("winenv/Scripts/python.exe", b"MZ")
+    repo.write("winenv/Lib/site-packages/mod.py", "")
+    repo.write("tools/bin/python-lint", "")  # a bin/ folder of the project is no venv
+    repo.commit()
+    assert "winenv/pyvenv.cfg" not in repo.git("ls-files")
+    found, messages = check(repo, "VG102")
+    assert found == [("VG102", "winenv", None, None)]
+    assert "(2 files tracked)" in messages["VG102 winenv"]

@@ -216,13 +216,20 @@ def base_python_version(venv: Path) -> tuple[int, ...] | None:
 
 #: Literal pieces of a venv's own layout, looked for with ``str.find`` (a regex alternation
 #: is several times slower on a 100,000-path listing).
-_LAYOUT_NEEDLES = ("pyvenv.cfg", "conda-meta/history", "site-packages/", "activate")
+_LAYOUT_NEEDLES = (
+    "pyvenv.cfg",
+    "conda-meta/history",
+    "site-packages/",
+    "activate",
+    "bin/python",
+    "Scripts/python",
+)
 _LAYOUT = re.compile(
     r"(?:^|/)(?:"
     r"(?P<cfg>pyvenv\.cfg|conda-meta/history)$"
     r"|(?:lib|lib64)/(?:python|pypy)[^/]*/site-packages/"
     r"|Lib/site-packages/"
-    r"|(?:bin|Scripts)/activate$)"
+    r"|(?:bin|Scripts)/(?:activate|python[^/]*)$)"
 )
 
 
