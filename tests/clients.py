@@ -9,12 +9,13 @@ folder; a worker that loses the race to publish it uses the winner's copy.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,6 @@ DIRTY_EXECUTABLES = ("bin/bootstrap", "scripts/install.sh")
 
 #: git with no global or system configuration, for fixtures built outside any test.
 _GIT_ENV = {
-    "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",
@@ -69,7 +69,7 @@ def git(cwd: Path, *args: str) -> str:
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, **_GIT_ENV},
+        env={**os.environ, **_GIT_ENV, "GIT_CONFIG_GLOBAL": os.devnull},
     )
     return completed.stdout
 
@@ -89,20 +89,36 @@ def make_repo(path: Path, files: Mapping[str, str], executables: tuple[str, ...]
     return path
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (where ``fcntl`` exists; elsewhere, no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: at worst the work is done twice
+        yield
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def shared_dir(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
-    """``name`` in the session's shared temporary folder, built once by ``build``."""
+    """``name`` in the session's shared temporary folder, built once by ``build``.
+
+    Under xdist the first worker builds it while the others wait, then all use it.
+    """
     base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent
     final = base / name
-    if final.exists():
-        return final
-    partial = Path(tempfile.mkdtemp(dir=base, prefix=f"{name}-partial-"))
-    build(partial)
-    try:
-        partial.rename(final)
-    except OSError:  # another worker published it first
-        shutil.rmtree(partial, ignore_errors=True)
+    with _locked(base / f"{name}.lock"):
+        if not final.exists():
+            partial = Path(tempfile.mkdtemp(dir=base, prefix=f"{name}-partial-"))
+            build(partial)
+            partial.rename(final)
     return final
 
 
@@ -133,10 +149,20 @@ def wheelhouse(factory: pytest.TempPathFactory) -> Path:
     return shared_dir(factory, "wheelhouse", _download_wheels)
 
 
-def offline_env(wheels: Path, **extra: str) -> dict[str, str]:
-    """This process's environment, with pip (and virtualenv) kept off the network."""
+def offline_env(wheels: Path, home: Path, **extra: str) -> dict[str, str]:
+    """This process's environment with a fresh ``home``, pip and virtualenv off the network.
+
+    Fixtures shared by several tests are set up before any test's own hermetic HOME, so
+    the home (and git's configuration) is set here too.
+    """
+    home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    env.update(_GIT_ENV)
     env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
         PIP_NO_INDEX="1",
         PIP_FIND_LINKS=str(wheels),
         PIP_CONFIG_FILE=os.devnull,

@@ -9,11 +9,13 @@ action: each ``run`` step in ``bash --noprofile --norc -eo pipefail {0}``, with 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -136,8 +138,7 @@ class ActionRunner:
                 continue
             assert "uses" not in step, f"step {step_id} needs {step['uses']}: not run here"
             assert step.get("shell") == "bash", f"step {step_id}: every run step needs a shell"
-            files = self.runner_temp / f"_runner_file_commands_{number}"
-            files.mkdir(parents=True, exist_ok=True)
+            files = Path(tempfile.mkdtemp(prefix="_runner_file_commands_", dir=self.runner_temp))
             output_file, summary_file = files / "output", files / "summary"
             output_file.write_text("")
             summary_file.write_text("")
@@ -170,16 +171,17 @@ class ActionRunner:
         return result
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> ActionRunner:
+    """A runner whose ``RUNNER_TEMP`` every worker shares, so the action installs once."""
     wheels = clients.wheelhouse(tmp_path_factory)
     action_path = clients.hook_repository(tmp_path_factory)
-    runner_temp = tmp_path_factory.mktemp("runner-temp")
-    # `python3` on the runner's PATH: the interpreter of this test run.
-    path = f"{Path(sys.executable).parent}:{clients.offline_env(wheels)['PATH']}"
+    runner_temp = clients.shared_dir(tmp_path_factory, "runner-temp", lambda _: None)
     env = clients.offline_env(
         wheels,
-        PATH=path,
+        runner_temp.parent / "runner-home",
+        # `python3` on the runner's PATH: the interpreter of this test run.
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
         GITHUB_SERVER_URL="https://github.example",
         GITHUB_REPOSITORY="octo/app",
         GITHUB_SHA="0123abc",
@@ -187,10 +189,17 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> ActionRunner:
     return ActionRunner(action_path, runner_temp, env)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dirty_run(runner: ActionRunner, tmp_path_factory: pytest.TempPathFactory) -> ActionRun:
-    workspace = make_repo(tmp_path_factory.mktemp("ws") / "app", DIRTY_REPO, DIRTY_EXECUTABLES)
-    return runner.run(workspace, **{"sarif-file": "reports/venvguard.sarif"})
+    """The action on the dirty fixture with a SARIF file: the first run, which installs."""
+
+    def build(base: Path) -> None:
+        workspace = make_repo(base.parent / "action-workspace", DIRTY_REPO, DIRTY_EXECUTABLES)
+        run = runner.run(workspace, **{"sarif-file": "reports/venvguard.sarif"})
+        (base / "run.json").write_text(json.dumps(asdict(run)), encoding="utf-8")
+
+    shared = clients.shared_dir(tmp_path_factory, "action-dirty-run", build)
+    return ActionRun(**json.loads((shared / "run.json").read_text(encoding="utf-8")))
 
 
 def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:

@@ -6,12 +6,12 @@ tree, with pip limited to a local wheelhouse (``PIP_NO_INDEX``, ``PIP_FIND_LINKS
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -80,45 +80,59 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return clients.shared_dir(tmp_path_factory, "pre-commit-home", lambda _: None)
 
 
-def run_pre_commit(
-    *args: str, cwd: Path, wheels: Path, home: Path
-) -> subprocess.CompletedProcess[str]:
-    env = clients.offline_env(wheels, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
-    return subprocess.run(
+def run_pre_commit(*args: str, cwd: Path, wheels: Path, store: Path) -> Completed:
+    """The real pre-commit client, offline, with ``store`` as its ``PRE_COMMIT_HOME``."""
+    env = clients.offline_env(
+        wheels, store.parent / "home", PRE_COMMIT_HOME=str(store), PRE_COMMIT_COLOR="never"
+    )
+    completed = subprocess.run(
         [*PRE_COMMIT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
+    return Completed(completed.returncode, completed.stdout + completed.stderr)
 
 
-@pytest.fixture(scope="module")
+@dataclass
+class Completed:
+    returncode: int
+    output: str
+
+
+@pytest.fixture(scope="session")
 def try_repo_runs(
     tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path, hook_repo: Path
-) -> Iterator[dict[str, subprocess.CompletedProcess[str]]]:
-    """``pre-commit try-repo`` of every hook on the clean and the dirty fixture, in parallel.
+) -> dict[str, Completed]:
+    """``pre-commit try-repo`` of every hook on the clean and the dirty fixture.
 
-    try-repo builds its hook environment afresh in a temporary store each time.
+    try-repo builds its hook environment afresh in a temporary store each time, so the two
+    run in parallel, once per session; the outputs are kept for every worker to read.
     """
-    base = tmp_path_factory.mktemp("try-repo")
-    targets = {
-        "clean": make_repo(base / "clean", CLEAN_REPO, ("scripts/setup.sh",)),
-        "dirty": make_repo(base / "dirty", DIRTY_REPO, DIRTY_EXECUTABLES),
-    }
 
-    def try_repo(target: Path) -> subprocess.CompletedProcess[str]:
-        return run_pre_commit(
-            "try-repo",
-            str(hook_repo),
-            "--all-files",
-            "--hook-stage",
-            "manual",
-            "--verbose",
-            cwd=target,
-            wheels=wheelhouse,
-            home=base / "unused-home",
-        )
+    def build(base: Path) -> None:
+        targets = {
+            "clean": make_repo(base / "clean", CLEAN_REPO, ("scripts/setup.sh",)),
+            "dirty": make_repo(base / "dirty", DIRTY_REPO, DIRTY_EXECUTABLES),
+        }
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(zip(targets, pool.map(try_repo, targets.values()), strict=True))
-    yield runs
+        def try_repo(target: Path) -> Completed:
+            return run_pre_commit(
+                "try-repo",
+                str(hook_repo),
+                "--all-files",
+                "--hook-stage",
+                "manual",
+                "--verbose",
+                cwd=target,
+                wheels=wheelhouse,
+                store=base / "unused-store",
+            )
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = dict(zip(targets, pool.map(try_repo, targets.values()), strict=True))
+        (base / "runs.json").write_text(json.dumps({k: asdict(v) for k, v in runs.items()}))
+
+    shared = clients.shared_dir(tmp_path_factory, "try-repo", build)
+    stored = json.loads((shared / "runs.json").read_text())
+    return {name: Completed(**run) for name, run in stored.items()}
 
 
 def test_manifest_is_valid_for_pre_commit() -> None:
@@ -248,10 +262,10 @@ def test_readme_config_snippet_is_valid(tmp_path: Path) -> None:
 
 
 def test_try_repo_passes_on_a_clean_repository(
-    try_repo_runs: dict[str, subprocess.CompletedProcess[str]],
+    try_repo_runs: dict[str, Completed],
 ) -> None:
     completed = try_repo_runs["clean"]
-    output = completed.stdout + completed.stderr
+    output = completed.output
     runs = parse_hook_runs(output)
     assert set(runs) == set(HOOKS), output
     for hook_id, run in runs.items():
@@ -272,12 +286,12 @@ def test_try_repo_passes_on_a_clean_repository(
     ],
 )
 def test_try_repo_fails_on_a_dirty_repository_with_each_hooks_findings(
-    try_repo_runs: dict[str, subprocess.CompletedProcess[str]],
+    try_repo_runs: dict[str, Completed],
     hook_id: str,
     expected: set[str],
 ) -> None:
     completed = try_repo_runs["dirty"]
-    output = completed.stdout + completed.stderr
+    output = completed.output
     assert completed.returncode == 1, output
     run = parse_hook_runs(output)[hook_id]
     assert run.status == "Failed", run.output
@@ -308,17 +322,17 @@ def test_a_users_config_blocks_a_commit_of_a_staged_global_install(
     )
     project = make_repo(tmp_path / "project", {**CLEAN_REPO, ".pre-commit-config.yaml": config})
 
-    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_pre_commit(*args, cwd=project, wheels=wheelhouse, home=pre_commit_home)
-
-    installed = pre_commit("install")
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    installed = run_pre_commit("install", cwd=project, wheels=wheelhouse, store=pre_commit_home)
+    assert installed.returncode == 0, installed.output
     (project / "deploy.sh").write_text("#!/bin/sh\nsudo pip install gunicorn\n")
     (project / "tools.sh").write_text("#!/bin/sh\npip install --user black\n")
     (project / "later.sh").write_text("#!/bin/sh\nsudo pip install later\n")  # not staged
     clients.git(project, "add", "deploy.sh", "tools.sh")
     env = clients.offline_env(
-        wheelhouse, PRE_COMMIT_HOME=str(pre_commit_home), PRE_COMMIT_COLOR="never"
+        wheelhouse,
+        pre_commit_home.parent / "home",
+        PRE_COMMIT_HOME=str(pre_commit_home),
+        PRE_COMMIT_COLOR="never",
     )
     commit = subprocess.run(
         ["git", "commit", "-m", "deploy"],
