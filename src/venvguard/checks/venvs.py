@@ -2,7 +2,10 @@
 
 * VG101 a venv with files ``git add -A`` would add; VG102 a venv with tracked files.
   Both come from git's own listings (``Project.tracked`` / ``Project.untracked``), so every
-  ignore source git knows counts, including ``info/exclude`` and global excludes.
+  ignore source git knows counts, including ``info/exclude`` and global excludes. The
+  listing is file by file on purpose: ``git ls-files -o --directory`` prints ``.venv/`` for
+  a venv that ignores itself (``.venv/.gitignore`` holding ``*``) although ``git add -A``
+  adds nothing from it.
 * VG103 asks another question: would a fresh clone ignore the configured venv names? Only
   the ignore files that travel with the repository count: the ``.gitignore`` files that are
   tracked or addable (what the next ``git add -A && git commit`` holds, read from the work
