@@ -15,35 +15,35 @@ from venvguard.sources.snippet import Snippet
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
     root = y.compose(text)
-    yield from _walk(root, text.split("\n"), {}, 0)
+    yield from _walk(root, y.Source(text), {}, 0)
 
 
-def _walk(node: Any, lines: list[str], env: Mapping[str, str], depth: int) -> Iterator[Snippet]:
+def _walk(node: Any, source: y.Source, env: Mapping[str, str], depth: int) -> Iterator[Snippet]:
     if depth > 50:
         return
     if y.is_sequence(node):
         for item in node.value:
-            yield from _walk(item, lines, env, depth + 1)
+            yield from _walk(item, source, env, depth + 1)
         return
     if not y.is_mapping(node):
         return
     here = y.env_of(y.get(node, "environment"), env)
     for key, value in y.items(node):
         if key == "run":
-            yield from _run(value, lines, here)
+            yield from _run(value, source, here)
         elif key != "environment":
-            yield from _walk(value, lines, here, depth + 1)
+            yield from _walk(value, source, here, depth + 1)
 
 
-def _run(node: Any, lines: list[str], env: Mapping[str, str]) -> Iterator[Snippet]:
+def _run(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snippet]:
     if y.is_scalar(node):
-        snippet = y.script(node, lines, env=dict(env))
+        snippet = y.script(node, source, env=dict(env))
     elif y.is_mapping(node):
         dialect = y.dialect_of(y.text_of(y.get(node, "shell")))
         if dialect is None:
             return
         step_env = y.env_of(y.get(node, "environment"), env)
-        snippet = y.script(y.get(node, "command"), lines, dialect, env=step_env)
+        snippet = y.script(y.get(node, "command"), source, dialect, env=step_env)
     else:
         return
     if snippet is not None:

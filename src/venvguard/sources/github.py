@@ -18,18 +18,18 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     root = y.compose(text)
     if not y.is_mapping(root):
         return
-    lines = text.split("\n")
+    source = y.Source(text)
     env = y.env_of(y.get(root, "env"), {})
     shell = _default_shell(root)
     runs = y.get(root, "runs")
     if y.is_mapping(runs):
-        yield from _steps(y.get(runs, "steps"), lines, env, shell, "bash")
+        yield from _steps(y.get(runs, "steps"), source, env, shell, "bash")
     for _, job in y.items(y.get(root, "jobs")):
         job_env = y.env_of(y.get(job, "env"), env)
         runner = y.text_of(y.get(job, "runs-on")) or ""
         default = "powershell" if "windows" in runner.lower() else "bash"
         yield from _steps(
-            y.get(job, "steps"), lines, job_env, _default_shell(job) or shell, default
+            y.get(job, "steps"), source, job_env, _default_shell(job) or shell, default
         )
 
 
@@ -38,7 +38,7 @@ def _default_shell(node: Any) -> str | None:
 
 
 def _steps(
-    steps: Any, lines: list[str], env: Mapping[str, str], shell: str | None, default: str
+    steps: Any, source: y.Source, env: Mapping[str, str], shell: str | None, default: str
 ) -> Iterator[Snippet]:
     if not y.is_sequence(steps):
         return
@@ -49,6 +49,6 @@ def _steps(
         dialect = y.dialect_of(y.text_of(y.get(step, "shell")) or shell, default)
         if dialect is None:
             continue
-        snippet = y.script(run, lines, dialect, env=y.env_of(y.get(step, "env"), env))
+        snippet = y.script(run, source, dialect, env=y.env_of(y.get(step, "env"), env))
         if snippet is not None:
             yield snippet

@@ -24,7 +24,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     root = y.compose(text)
     if not y.is_mapping(root):
         return
-    lines = text.split("\n")
+    source = y.Source(text)
     env = y.env_of(y.get(root, "variables"), {})
     default = y.get(root, "default")
     before_default = y.get(default, "before_script") or y.get(root, "before_script")
@@ -38,21 +38,21 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         before = y.get(job, "before_script") or before_default
         first = True
         for node in (before, y.get(job, "script")):
-            for snippet in _items(node, lines, job_env):
+            for snippet in _items(node, source, job_env):
                 yield Snippet(snippet.text, snippet.origins, env=job_env, fresh=first)
                 first = False
-        for snippet in _items(y.get(job, "after_script") or after_default, lines, job_env):
+        for snippet in _items(y.get(job, "after_script") or after_default, source, job_env):
             yield Snippet(snippet.text, snippet.origins, env=job_env, fresh=first)
             first = False
 
 
-def _items(node: Any, lines: list[str], env: Mapping[str, str]) -> Iterator[Snippet]:
+def _items(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snippet]:
     if node is None or getattr(node, "tag", "") == "!reference":
         return
     if y.is_scalar(node):
-        snippet = y.script(node, lines)
+        snippet = y.script(node, source)
         if snippet is not None:
             yield snippet
     elif y.is_sequence(node):
         for item in node.value:
-            yield from _items(item, lines, env)
+            yield from _items(item, source, env)

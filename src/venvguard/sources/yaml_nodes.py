@@ -18,6 +18,22 @@ from venvguard.sources.snippet import Snippet, SourceError
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 
 
+class Source:
+    """A YAML file's text and lines; positions come from marks' character offsets, because
+    YAML also breaks lines at characters (``\x85``, ``\u2028``) that editors do not."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+
+    def row(self, mark: Any) -> int:
+        """The 0-based line (counted at newlines) of a mark."""
+        return self.text.count("\n", 0, mark.index)
+
+    def column(self, mark: Any) -> int:
+        return int(mark.index) - (self.text.rfind("\n", 0, mark.index) + 1)
+
+
 def compose(text: str) -> Any:
     """The root node of the first document, or ``None`` for an empty file."""
     import yaml
@@ -26,9 +42,8 @@ def compose(text: str) -> Any:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise SourceError(
-            f"not valid YAML: {error.problem or error}", mark.line + 1 if mark else None
-        ) from None
+        line = Source(text).row(mark) + 1 if mark is not None else None
+        raise SourceError(f"not valid YAML: {error.problem or error}", line) from None
     except yaml.YAMLError as error:
         raise SourceError(f"not valid YAML: {error}") from None
 
@@ -80,25 +95,26 @@ def _blank(match: re.Match[str]) -> str:
     return "_" * len(match.group(0))
 
 
-def script(node: Any, lines: list[str], dialect: str = "bash", **extra: Any) -> Snippet | None:
+def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Snippet | None:
     """The snippet of a scalar node's text, with the positions of its lines."""
     if not is_scalar(node):
         return None
-    start = node.start_mark
+    start_row = source.row(node.start_mark)
     style = node.style
     if style == "|":
-        first = start.line + 1
-        last = node.end_mark.line if node.end_mark.column == 0 else node.end_mark.line + 1
-        body = [line.rstrip("\r") for line in lines[first:last]]
+        first = start_row + 1
+        end_row = source.row(node.end_mark)
+        last = end_row if source.column(node.end_mark) == 0 else end_row + 1
+        body = [line.rstrip("\r") for line in source.lines[first:last]]
         indents = [len(line) - len(line.lstrip(" ")) for line in body if line.strip()]
         indent = min(indents) if indents else 0
         text = "\n".join(line[indent:] for line in body)
         origins = tuple((first + 1 + offset, indent) for offset in range(len(body)))
     else:
         text = str(node.value)
-        column = start.column + (1 if style in {"'", '"'} else 0)
+        column = source.column(node.start_mark) + (1 if style in {"'", '"'} else 0)
         count = text.count("\n") + 1
-        origins = tuple((start.line + 1, column) for _ in range(count))
+        origins = tuple((start_row + 1, column) for _ in range(count))
     text = _EXPRESSION.sub(_blank, text)
     if not text.strip():
         return None
