@@ -81,3 +81,18 @@ def test_output_file_receives_the_report(repo: Repo, tmp_path: Path) -> None:
     assert result.code == 0
     assert result.out == ""
     assert json.loads(target.read_text())["findings"] == []
+
+
+def test_file_paths_limit_the_per_file_checks_and_group_by_repository(repo: Repo) -> None:
+    repo.write(".gitignore", ".venv/\nvenv/\n.env\n")
+    for folder in ("a", "b"):
+        for index in range(30):
+            repo.write(f"{folder}/s{index}.sh", "sudo pip install x\n" if index == 7 else "echo\n")
+    repo.commit()
+    named = [f"a/s{i}.sh" for i in range(30)] + ["b/s1.sh"]
+    result = run_cli("check", "--select", "VG3", "--format", "json", *named, cwd=repo.path)
+    data = json.loads(result.out)
+    assert [(f["path"], f["line"], f["code"]) for f in data["findings"]] == [
+        ("a/s7.sh", 1, "VG301")
+    ]
+    assert data["summary"]["files_checked"] == 31

@@ -130,11 +130,15 @@ def merged_config(args: argparse.Namespace, root: Path) -> Config:
 def _group_paths(raw_paths: list[str]) -> dict[Path, tuple[bool, list[str] | None]]:
     """Map each repository root to (is_git, files named in it or None for the whole)."""
     groups: dict[Path, tuple[bool, list[str] | None]] = {}
+    by_folder: dict[str, Project] = {}  # pre-commit passes many files of few folders
     for raw in raw_paths or ["."]:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{raw}: no such file or folder")
-        project = Project.discover(path)
+        folder = os.path.abspath(path if path.is_dir() else path.parent)
+        project = by_folder.get(folder)
+        if project is None:
+            project = by_folder[folder] = Project.discover(path)
         is_git, files = groups.get(project.root, (project.is_git, []))
         if path.is_dir() and not path.is_symlink():
             files = None
