@@ -44,6 +44,12 @@ class Result:
 def _collect(ctx: Context) -> tuple[list[Finding], list[Notice]]:
     findings: list[Finding] = []
     notices: list[Notice] = []
+    if not ctx.project.is_git:
+        from venvguard.project import plain_folder_notice
+
+        why = plain_folder_notice(ctx.project.root)
+        if why is not None:
+            notices.append(why)
     for family in FAMILIES:
         if not any(code.startswith(family.prefix) for code in ctx.selected):
             continue

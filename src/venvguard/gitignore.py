@@ -169,6 +169,10 @@ def compile_patterns(data: bytes | str) -> list[IgnorePattern]:
 Loader = Callable[[str], "bytes | str | None"]
 
 
+#: Ignore files larger than this are not read (git's own limit is 100 MiB).
+_MAX_IGNORE_FILE = 100 * 1024 * 1024
+
+
 class IgnoreRules:
     """Decides, as git would, whether a path is ignored.
 
@@ -188,10 +192,9 @@ class IgnoreRules:
         """The ``.gitignore`` files of the folder at ``root``, read from disk as needed."""
 
         def load(folder: str) -> bytes | None:
-            try:
-                return (root / folder / ".gitignore").read_bytes()
-            except OSError:
-                return None
+            from venvguard.project import read_ignore_file
+
+            return read_ignore_file(root / folder / ".gitignore", _MAX_IGNORE_FILE)
 
         return cls(load)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from venvguard.config import ConfigError
 from venvguard.findings import Notice
 
 #: Folders never entered when walking a plain folder.
@@ -24,6 +26,10 @@ _NEVER_WALK = frozenset({".git", ".hg", ".svn"})
 
 class GitError(Exception):
     """git answered with an error we cannot work around."""
+
+
+class BareRepositoryError(ConfigError):
+    """A bare repository was named: there are no files to check (exit status 2)."""
 
 
 def git_available() -> bool:
@@ -105,6 +111,69 @@ def find_git_root(start: Path) -> Path | None:
     return Path(top) if top else None
 
 
+def _inside_git_folder(start: Path) -> bool:
+    """Whether ``start`` or a folder above it looks like a git repository (or is one)."""
+    return any(
+        (folder / ".git").exists() or folder.suffix == ".git" for folder in (start, *start.parents)
+    )
+
+
+def is_bare_repository(start: Path) -> bool:
+    """Whether ``start`` is inside a bare repository (a ``.git`` folder with no work tree)."""
+    if not git_available():
+        return False
+    try:
+        return run_git(start, "rev-parse", "--is-bare-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def plain_folder_notice(root: Path) -> Notice | None:
+    """Why a folder that looks like a git repository is checked as a plain folder, if it is.
+
+    git missing from ``PATH``, or git refusing the repository (``safe.directory``,
+    dubious ownership, a broken ``.git``): the check goes on without git, and says so.
+    """
+    if not _inside_git_folder(root):
+        return None
+    if not git_available():
+        return Notice(".", None, "git not found on PATH: checked as a plain folder")
+    try:
+        run_git(root, "rev-parse", "--show-toplevel")
+    except GitError as error:
+        return Notice(
+            ".", None, f"git refused this repository ({error}): checked as a plain folder"
+        )
+    return None
+
+
+def read_ignore_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of an ignore file, read as git reads it; ``None`` when git would not read it.
+
+    git never follows a link named ``.gitignore`` and only reads regular files, so a link to
+    ``/dev/zero`` or to a file outside the repository is no rule file at all. Files over
+    ``limit`` bytes are not read either.
+    """
+    try:
+        handle = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1
+            return stream.read(limit + 1)[:limit]
+    except OSError:
+        return None
+    finally:
+        if handle >= 0:
+            os.close(handle)
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A file's text, decoded, or why it could not be read."""
@@ -132,6 +201,11 @@ class Project:
         top = find_git_root(start)
         if top is not None:
             return cls(root=top.resolve(), is_git=True, max_file_size=max_file_size)
+        if is_bare_repository(start):
+            raise BareRepositoryError(
+                f"{start}: a bare git repository has no work tree to check; "
+                "check a clone or a worktree of it"
+            )
         return cls(root=start, is_git=False, max_file_size=max_file_size)
 
     @cached_property

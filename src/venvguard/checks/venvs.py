@@ -122,13 +122,16 @@ def _named(paths: Sequence[str], needle: str, wanted: Callable[[str], bool]) -> 
 
 
 def _committed_ignore_files(ctx: Context) -> dict[str, bytes]:
+    from venvguard.project import read_ignore_file
+
     files: dict[str, bytes] = {}
     for paths in (ctx.project.tracked, ctx.project.untracked):
         for path in _named(paths, ".gitignore", ".gitignore".__eq__):
-            try:
-                files[path] = (ctx.project.root / path).read_bytes()
-            except OSError:
-                continue  # tracked but deleted, or unreadable: not in the next commit
+            # git reads no link and no non-file as an ignore file (a link to /dev/zero!)
+            data = read_ignore_file(ctx.project.root / path, ctx.project.max_file_size)
+            if data is None:
+                continue  # tracked but deleted, unreadable, a link: not rules in the next clone
+            files[path] = data
             ctx.files_checked.add(path)
     return files
 
