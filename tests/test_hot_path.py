@@ -56,6 +56,7 @@ def busy_repo(repo: Repo) -> Repo:
     repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    steps:\n      - run: ls\n")
     repo.write("README.md", "# demo\n\n```sh\npip install demo\n```\n")
     repo.write("requirements.txt", "requests==2.32.3\n")
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.0"\n')
     repo.commit()
     return repo
 
@@ -67,3 +68,11 @@ def test_venv_checks_import_no_parser_and_no_pool(busy_repo: Repo) -> None:
         m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY_FOR_VG1)
     )
     assert heavy == []
+
+
+def test_pyproject_without_venvguard_settings_is_not_parsed(busy_repo: Repo) -> None:
+    # The ignore-pattern rule reads .gitignore files only; the configuration lookup must not
+    # pay for the TOML parser when pyproject.toml has no [tool.venvguard].
+    modules = imported_modules(busy_repo, "check", "--select", "VG103")
+    assert "venvguard.config" in modules
+    assert "tomllib" not in modules and "tomli" not in modules

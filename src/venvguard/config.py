@@ -238,22 +238,23 @@ def _load_toml(path: Path, needle: bytes | None = None) -> dict[str, Any]:
     Most ``pyproject.toml`` files never mention venvguard: the byte search spares every
     run in them the import of the TOML parser and the parse.
     """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    if needle is not None and needle not in raw:
+        return {}
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        raw = path.read_bytes()
-        if needle is not None and needle not in raw:
-            return {}
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
         return data
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def load_config(root: Path, explicit: Path | None = None) -> Config:
