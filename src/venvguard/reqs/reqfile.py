@@ -30,7 +30,14 @@ _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 _REMOTE = re.compile(r"^(http|https|file):", re.IGNORECASE)
 STRONG_HASHES = ("sha256", "sha384", "sha512")
-FEATURES = ("fast-deps", "truststore", "no-binary-enable-wheel-cache")
+FEATURES = (
+    "fast-deps",
+    "inprocess-build-deps",
+    "venv-isolation",
+    "truststore",
+    "no-binary-enable-wheel-cache",
+    "build-constraint",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class OptionSpec:
     takes_value: bool = True
 
 
+#: The options of a requirements file, as current pip (26) defines them.
 OPTIONS = (
     OptionSpec("index_url", ("--index-url", "--pypi-url"), "-i"),
     OptionSpec("extra_index_urls", ("--extra-index-url",)),
@@ -53,10 +61,12 @@ OPTIONS = (
     OptionSpec("only_binary", ("--only-binary",)),
     OptionSpec("prefer_binary", ("--prefer-binary",), takes_value=False),
     OptionSpec("require_hashes", ("--require-hashes",), takes_value=False),
+    OptionSpec("no_require_hashes", ("--no-require-hashes",), takes_value=False),
     OptionSpec("pre", ("--pre",), takes_value=False),
+    OptionSpec("all_releases", ("--all-releases",)),
+    OptionSpec("only_final", ("--only-final",)),
     OptionSpec("trusted_hosts", ("--trusted-host",)),
     OptionSpec("features_enabled", ("--use-feature",)),
-    OptionSpec("global_options", ("--global-option",)),
     OptionSpec("hashes", ("--hash",)),
     OptionSpec("config_settings", ("--config-settings",), "-C"),
 )
