@@ -107,3 +107,15 @@ def test_explicit_config_file(repo: Repo, tmp_path: Path) -> None:
     bare.write_text("[project]\nname='x'\n")
     with pytest.raises(ConfigError, match=r"has no \[tool.venvguard\] table"):
         load_config(repo.path, bare)
+
+
+def test_readme_configuration_example_is_valid(repo: Repo) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    repo.write("pyproject.toml", example)
+    config = load_config(repo.path)
+    assert config.extend_select == ("VG306",)
+    assert config.install_outside_venv.include == ("ci/*.yml",)
+    result = run_cli("check", cwd=repo.path)
+    assert result.code in (0, 1), result.err
