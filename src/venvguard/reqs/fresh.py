@@ -156,8 +156,13 @@ def index_arguments(settings: dict[str, object], lock: LockFile, root: Path) -> 
     return args
 
 
-def _input_lines(lock: LockFile) -> tuple[list[str], list[str]]:
-    """Requirement and constraint lines to resolve; editables and local folders left out."""
+def _input_lines(lock: LockFile, allow_build: bool) -> tuple[list[str], list[str]]:
+    """Requirement and constraint lines to resolve; editables and local folders left out.
+
+    Without ``allow_build``, a URL that is not a wheel (a folder of the repository, an
+    sdist, a VCS checkout) is left out too: reading its metadata means running its build
+    backend, and resolvers build such links even with ``--only-binary :all:``.
+    """
     requirements: list[str] = []
     constraints: list[str] = []
     for item in lock.items:
@@ -165,6 +170,9 @@ def _input_lines(lock: LockFile) -> tuple[list[str], list[str]]:
         if requirement.editable:
             continue
         if requirement.url and requirement.url.startswith("file:") and not requirement.name:
+            continue
+        url = (requirement.url or "").split("#", 1)[0].split("?", 1)[0]
+        if url and not allow_build and not url.endswith(".whl"):
             continue
         (constraints if item.constraint else requirements).append(item.text)
     return requirements, constraints
@@ -193,10 +201,13 @@ def uv_platform(platform: str) -> str:
 def _resolve_uv(
     uv: str, lock: LockFile, *, target: Target, index: list[str], root: Path, folder: Path
 ) -> Resolution:
-    requirements, constraints = _input_lines(lock)
+    requirements, constraints = _input_lines(lock, target.allow_build)
     source = folder / "requirements.in"
     source.write_text("\n".join(requirements) + "\n", encoding="utf-8")
     args = [uv, "pip", "compile", str(source), "-q", "--no-header", "--no-annotate"]
+    # Never the checked repository's uv.toml or [tool.uv], nor its .venv's interpreter
+    # (uv would run it to learn about it): venvguard's own Python is the one uv asks.
+    args += ["--no-config", "--python", sys.executable]
     args += ["--generate-hashes", "--python-version", target.python_version]
     args += ["--python-platform", uv_platform(target.platform)]
     if not target.allow_build:
@@ -230,11 +241,14 @@ def _resolve_uv(
 def _resolve_pip(
     lock: LockFile, *, target: Target, index: list[str], root: Path, folder: Path
 ) -> Resolution:
-    requirements, constraints = _input_lines(lock)
+    requirements, constraints = _input_lines(lock, target.allow_build)
     source = folder / "requirements.txt"
     source.write_text("\n".join(requirements) + "\n", encoding="utf-8")
     report = folder / "report.json"
-    args = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "-q"]
+    # -I: the working directory (the checked repository) is not on sys.path, so a
+    # ``pip.py`` or ``pip/`` of the repository is never imported instead of pip.
+    args = [sys.executable, "-I", "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+    args += ["-q"]
     args += ["--report", str(report), "-r", str(source)]
     if not target.allow_build:
         args += ["--only-binary", ":all:"]
