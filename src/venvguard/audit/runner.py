@@ -122,15 +122,19 @@ def check_all(
         if progress is not None:
             progress(len(reports), total, report.root)
 
-    if jobs <= 1 or total <= 1:
+    if jobs <= 1 or total <= 2:
         for path in paths:
             done(check_one(path, args))
     else:
+        # The first repository is checked here: the parsers it needs are imported once,
+        # before the fork, instead of once in every worker.
+        done(check_one(paths[0], args))
+        rest = paths[1:]
         # The handler itself is a function of this process; workers need only the options.
         picklable = argparse.Namespace(**{k: v for k, v in vars(args).items() if k != "run"})
-        with _pool(min(jobs, total)) as pool:
+        with _pool(min(jobs, len(rest))) as pool:
             futures: dict[Future[RepoReport], str] = {
-                pool.submit(check_one, path, picklable): path for path in paths
+                pool.submit(check_one, path, picklable): path for path in rest
             }
             try:
                 for future in as_completed(futures):
