@@ -76,3 +76,20 @@ def test_pyproject_without_venvguard_settings_is_not_parsed(busy_repo: Repo) -> 
     modules = imported_modules(busy_repo, "check", "--select", "VG103")
     assert "venvguard.config" in modules
     assert "tomllib" not in modules and "tomli" not in modules
+
+
+def test_plain_ignore_lines_settle_vg103_without_the_pattern_matcher(busy_repo: Repo) -> None:
+    modules = imported_modules(busy_repo, "check", "--select", "VG103")
+    assert "pathspec" not in modules
+    busy_repo.write(".gitignore", ".venv/\nvenv/\n.env\n!keep.me\n")  # a negation: the full rules
+    assert "pathspec" in imported_modules(busy_repo, "check", "--select", "VG103")
+
+
+def test_requirement_checks_without_a_lock_import_no_requirement_parser(repo: Repo) -> None:
+    repo.write(".gitignore", ".venv/\nvenv/\n.env\n")
+    repo.write("app.py", "print('hi')\n")
+    repo.commit()
+    modules = imported_modules(repo, "check", "--select", "VG2")
+    assert "venvguard.reqs.locks" in modules  # the family ran
+    assert not any(m == "packaging" or m.startswith("packaging.") for m in modules)
+    assert "platform" not in modules

@@ -136,17 +136,47 @@ def _committed_ignore_files(ctx: Context) -> dict[str, bytes]:
     return files
 
 
+def _literal_lines(data: bytes) -> set[str]:
+    """The root ignore file's lines as git reads them: one trailing CR and spaces dropped."""
+    lines = set()
+    for raw in data.decode("utf-8", "surrogateescape").split("\n"):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line.endswith("\\ "):
+            line = line.rstrip(" ")
+        lines.add(line)
+    return lines
+
+
+def _plainly_ignored(folder: str, files: dict[str, bytes]) -> bool:
+    """Whether a literal root line ignores ``folder`` and no negation can take it back.
+
+    The common case (``.venv/`` in the root .gitignore, no ``!`` lines anywhere) is settled
+    without building the pathspec matcher, which costs more to import than the whole check.
+    """
+    if "/" in folder or any(b"!" in data for data in files.values()):
+        return False
+    root = files.get(".gitignore")
+    if root is None:
+        return False
+    spelled = {folder, f"{folder}/", f"/{folder}", f"/{folder}/", f"**/{folder}", f"**/{folder}/"}
+    return not spelled.isdisjoint(_literal_lines(root))
+
+
 def missing_venv_names(ctx: Context) -> list[str]:
     """The configured venv names that the committed ignore files leave unprotected."""
+    files = _committed_ignore_files(ctx)
+    folders = [name.strip("/") for name in ctx.config.venv_names]
+    unsettled = [f for f in folders if f and not _plainly_ignored(f, files)]
+    if not unsettled:
+        return []
     from venvguard.gitignore import IgnoreRules
 
-    rules = IgnoreRules.from_files(_committed_ignore_files(ctx))
-    missing: list[str] = []
-    for name in ctx.config.venv_names:
-        folder = name.strip("/")
-        if folder and not rules.all_ignored(f"{folder}/{probe}" for probe in VENV_PROBES):
-            missing.append(folder)
-    return missing
+    rules = IgnoreRules.from_files(files)
+    return [
+        folder
+        for folder in unsettled
+        if not rules.all_ignored(f"{folder}/{probe}" for probe in VENV_PROBES)
+    ]
 
 
 def _missing_patterns(ctx: Context) -> Iterator[Finding]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -205,4 +204,10 @@ def locate(root: Path, option: str | None) -> Environment | None:
 
 
 def current_platform() -> str:
-    return f"{sys.platform}_{platform.machine()}".lower()
+    return f"{sys.platform}_{os.uname().machine if hasattr(os, 'uname') else _machine()}".lower()
+
+
+def _machine() -> str:
+    import platform  # Windows has no os.uname; platform costs ~4 ms to import
+
+    return platform.machine()

@@ -59,12 +59,13 @@ def candidates(project: Project, patterns: tuple[str, ...] | None) -> tuple[list
 
 def read_locks(project: Project, patterns: tuple[str, ...] | None) -> Locks:
     """Parse every candidate and keep those no other candidate includes."""
-    from venvguard.reqs.reqfile import parse_lock
-
     names, unmatched = candidates(project, patterns)
     locks = Locks()
     for pattern in unmatched:
         locks.notices.append(Notice(pattern, None, "configured requirements file not found"))
+    if not names:
+        return locks  # no lock: the parser (and packaging) is never imported
+    from venvguard.reqs.reqfile import parse_lock
 
     def read(path: str) -> str | None:
         source = project.read_text(path)
