@@ -80,6 +80,7 @@ class Config:
     fresh: FreshConfig = field(default_factory=FreshConfig)
     # Set from the command line only.
     fresh_mode: bool = False
+    use_cache: bool = True
 
 
 class _Reader:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from venvguard.config import OutsideVenvConfig
 from venvguard.context import Context
 from venvguard.findings import Finding, Notice
 from venvguard.rules import RULES
+
+if TYPE_CHECKING:
+    from venvguard.cache import FileVerdicts
 
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
@@ -35,6 +39,7 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
     files = ctx.paths if ctx.paths is not None else ctx.project.files
     outside = _OutsideVenv(ctx.config.install_outside_venv)
     allow = frozenset(_normalize(name) for name in ctx.config.allow_user_install)
+    verdicts = _verdict_cache(ctx, allow)
     for path in files:
         kind = kind_of_name(path)
         if kind is None and not needs_content(path):
@@ -52,7 +57,30 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
         ctx.files_checked.add(path)
         if not _mentions_installer(text):
             continue
-        yield from _check_file(ctx, path, kind, text, outside_venv=outside(kind, path), allow=allow)
+        outside_venv = outside(kind, path)
+        if verdicts is None:
+            yield from _check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
+            continue
+        from venvguard.cache import key_of
+
+        content_key = key_of(kind, outside_venv, text)
+        items = verdicts.get(path, content_key)
+        if items is None:
+            items = list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
+            verdicts.put(path, content_key, items)
+        yield from items
+    if verdicts is not None:
+        verdicts.save()
+
+
+def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
+    """Verdicts of unchanged files from earlier runs: they need no parser at all."""
+    if not ctx.config.use_cache:
+        return None
+    from venvguard.cache import FileVerdicts
+
+    selected = sorted(code for code in ctx.selected if code in CODES)
+    return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
 
 
 def _check_file(

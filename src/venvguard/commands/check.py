@@ -57,6 +57,11 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail")
     run.add_argument("--strict", action="store_true", default=None, help="warnings fail too")
+    run.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the verdict cache (also VENVGUARD_NO_CACHE=1)",
+    )
     reqs = parser.add_argument_group("requirements (VG2)")
     reqs.add_argument(
         "--python",
@@ -124,6 +129,7 @@ def merged_config(args: argparse.Namespace, root: Path) -> Config:
     if fresh:
         changes["fresh"] = dataclasses.replace(config.fresh, **fresh)
     changes["fresh_mode"] = bool(args.fresh)
+    changes["use_cache"] = not (args.no_cache or os.environ.get("VENVGUARD_NO_CACHE"))
     return dataclasses.replace(config, **changes)
 
 

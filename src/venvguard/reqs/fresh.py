@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from venvguard.cache import cache_dir
 from venvguard.config import Config
 from venvguard.findings import Finding, Notice
 from venvguard.project import Project
@@ -68,14 +69,6 @@ def target_of(config: Config) -> Target:
     version = config.fresh.python_version or "{}.{}".format(*sys.version_info[:2])
     platform = config.fresh.platform or sys.platform
     return Target(version, platform, config.fresh.allow_build)
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("VENVGUARD_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "venvguard"
 
 
 def pip_index_settings() -> dict[str, object]:

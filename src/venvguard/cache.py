@@ -1,0 +1,135 @@
+"""A cache of verdicts outside the repository, so unchanged input costs no parsing.
+
+Kept in the user's cache folder (``$VENVGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/venvguard``
+or ``~/.cache/venvguard``), never in the checked repository: a check writes nothing there.
+Entries are keyed by the content they judge and by everything else the verdict depends on,
+including venvguard's own code, so an edit to venvguard invalidates them. Files are replaced
+atomically: two processes at once cost time, never a corrupt entry. A cache that cannot be
+read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from venvguard import __version__
+from venvguard.findings import Finding, Notice
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("VENVGUARD_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "venvguard"
+
+
+@cache
+def code_fingerprint() -> str:
+    """venvguard's version and the size and age of each of its modules."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def key_of(*parts: object) -> str:
+    """A short digest of ``parts`` (strings, bytes, or anything with a stable ``repr``)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def encode(items: Iterable[Finding | Notice]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for item in items:
+        if isinstance(item, Finding):
+            out.append(
+                [
+                    "F",
+                    item.line,
+                    item.column,
+                    item.code,
+                    item.message,
+                    item.end_line,
+                    item.end_column,
+                    item.package,
+                    item.fix,
+                ]
+            )
+        else:
+            out.append(["N", item.line, item.message])
+    return out
+
+
+def decode(path: str, rows: list[list[Any]]) -> list[Finding | Notice]:
+    out: list[Finding | Notice] = []
+    for row in rows:
+        if row[0] == "F":
+            line, column, code, message, end_line, end_column, package, fix = row[1:]
+            out.append(
+                Finding(path, line, column, code, message, end_line, end_column, package, fix)
+            )
+        else:
+            out.append(Notice(path, row[1], row[2]))
+    return out
+
+
+class FileVerdicts:
+    """Per-file verdicts of one check family for one repository, loaded once, saved once."""
+
+    def __init__(self, family: str, root: Path, salt: object) -> None:
+        self._path = cache_dir() / f"{family}-{key_of(str(root))}.json"
+        self._salt = key_of(code_fingerprint(), salt)
+        self._entries: dict[str, list[Any]] = {}
+        self._dirty = False
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("salt") == self._salt:
+                self._entries = data.get("files", {})
+        except (OSError, ValueError):
+            pass
+
+    def get(self, path: str, content_key: str) -> list[Finding | Notice] | None:
+        entry = self._entries.get(path)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != content_key:
+            return None
+        try:
+            return decode(path, entry[1])
+        except (TypeError, ValueError, IndexError):
+            return None
+
+    def put(self, path: str, content_key: str, items: Iterable[Finding | Notice]) -> None:
+        self._entries[path] = [content_key, encode(items)]
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        folder = self._path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump({"salt": self._salt, "files": self._entries}, out)
+                os.replace(temporary, self._path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self._dirty = False
