@@ -86,3 +86,39 @@ def test_the_checked_repository_is_left_untouched(scripts: Repo, cache: Path) ->
     findings(scripts)
     findings(scripts)
     assert scripts.git("status", "--porcelain", "--ignored") == before
+
+
+def test_drift_verdict_is_cached_until_the_venv_or_a_lock_changes(
+    repo: Repo, cache: Path, tmp_path: Path
+) -> None:
+    from .vg2_fixtures import build_wheelhouse, install, make_venv
+
+    wheels = build_wheelhouse(tmp_path / "wheels")
+    venv = make_venv(repo.path / ".venv")
+    install(venv, wheels, "alpha-pkg==1.0")
+    repo.write(".gitignore", ".venv/\nvenv/\n.env\n")
+    repo.write("requirements.txt", "-r base.txt\n")
+    repo.write("base.txt", "alpha-pkg==1.0\n")
+    repo.commit()
+
+    def vg2() -> list[tuple[str, str | None]]:
+        result = run_cli("check", "--select", "VG2", "--format", "json", cwd=repo.path)
+        return [(f["code"], f["package"]) for f in json.loads(result.out)["findings"]]
+
+    assert vg2() == []
+    warm = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "venvguard", "check", "--select", "VG2"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "VENVGUARD_CACHE_DIR": str(cache)},
+    )
+    assert warm.returncode == 0, warm.stdout
+    assert "packaging" not in warm.stderr  # no lock was parsed
+    install(venv, wheels, "zeta==1.0")
+    assert ("VG202", "zeta") in vg2()
+    repo.write("base.txt", "alpha-pkg==1.0\nzeta==1.0\n")  # an included file
+    assert vg2() == []
+    repo.write("base.txt", "alpha-pkg==2.0\nzeta==1.0\n")
+    assert vg2() == [("VG204", "alpha-pkg")]

@@ -88,20 +88,56 @@ def decode(path: str, rows: list[list[Any]]) -> list[Finding | Notice]:
     return out
 
 
+def digest_of_file(path: Path) -> str:
+    """A file's content digest, or ``missing`` when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def files_unchanged(root: Path, recorded: dict[str, str]) -> bool:
+    """Whether every file recorded with an entry still has the recorded digest."""
+    return all(digest_of_file(root / name) == digest for name, digest in recorded.items())
+
+
+def load_entry(name: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads((cache_dir() / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def store_entry(name: str, data: dict[str, Any]) -> None:
+    """Write one entry atomically; a cache that cannot be written only costs time."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out)
+            os.replace(temporary, folder / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
 class FileVerdicts:
     """Per-file verdicts of one check family for one repository, loaded once, saved once."""
 
     def __init__(self, family: str, root: Path, salt: object) -> None:
-        self._path = cache_dir() / f"{family}-{key_of(str(root))}.json"
+        self._name = f"{family}-{key_of(str(root))}.json"
         self._salt = key_of(code_fingerprint(), salt)
         self._entries: dict[str, list[Any]] = {}
         self._dirty = False
-        try:
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("salt") == self._salt:
-                self._entries = data.get("files", {})
-        except (OSError, ValueError):
-            pass
+        data = load_entry(self._name)
+        if data is not None and data.get("salt") == self._salt:
+            files = data.get("files")
+            self._entries = files if isinstance(files, dict) else {}
 
     def get(self, path: str, content_key: str) -> list[Finding | Notice] | None:
         entry = self._entries.get(path)
@@ -117,19 +153,6 @@ class FileVerdicts:
         self._dirty = True
 
     def save(self) -> None:
-        if not self._dirty:
-            return
-        folder = self._path.parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"salt": self._salt, "files": self._entries}, out)
-                os.replace(temporary, self._path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-        self._dirty = False
+        if self._dirty:
+            store_entry(self._name, {"salt": self._salt, "files": self._entries})
+            self._dirty = False

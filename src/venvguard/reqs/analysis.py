@@ -80,12 +80,18 @@ def analyse(
     In fresh mode a cached verdict is used when every file is unchanged, unless
     ``use_cache`` is false (fixes need the resolution itself).
     """
+    use_cache = use_cache and config.use_cache
     key = None
+    drift_entry = None
     if config.fresh_mode:
         from venvguard.reqs import fresh
 
         key, cached = fresh.cached_verdict(project, config)
         if cached is not None and use_cache:
+            return cached
+    elif use_cache:
+        drift_entry, cached = _cached_drift(project, config, wanted)
+        if cached is not None:
             return cached
     from venvguard.reqs.locks import read_locks
 
@@ -101,7 +107,28 @@ def analyse(
             fresh.store_verdict(key, project, analysis, cacheable)
         return analysis
     _judge_drift(project, config, wanted, analysis)
+    if drift_entry is not None:
+        from venvguard.reqs.verdicts import save_verdict
+
+        save_verdict(project, drift_entry, analysis)
     return analysis
+
+
+def _cached_drift(
+    project: Project, config: Config, wanted: frozenset[str]
+) -> tuple[str | None, Analysis | None]:
+    """The cache entry of this drift run, and its verdict if nothing it read has changed."""
+    from venvguard.reqs.locks import candidates
+
+    names, _ = candidates(project, config.requirements)
+    if not names:
+        return None, None  # nothing to judge: cheaper than any cache
+    from venvguard.reqs.environment import locate
+    from venvguard.reqs.verdicts import drift_key, load_verdict
+
+    environment = locate(project.root, config.python)
+    entry = drift_key(project, config, wanted, names, environment) + ".json"
+    return entry, load_verdict(project, entry)
 
 
 def _judge_drift(

@@ -25,11 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from venvguard.cache import cache_dir
 from venvguard.config import Config
 from venvguard.findings import Finding, Notice
 from venvguard.project import Project
 from venvguard.reqs.analysis import Analysis
+from venvguard.reqs.verdicts import load_verdict, save_verdict
 
 if TYPE_CHECKING:
     from venvguard.reqs.installed import Distribution
@@ -352,60 +352,16 @@ def _run_key(
     return digest.hexdigest(), names
 
 
-def _files_unchanged(project: Project, recorded: dict[str, str]) -> bool:
-    for name, expected in recorded.items():
-        try:
-            if _digest(project.absolute(name).read_bytes()) != expected:
-                return False
-        except OSError:
-            if expected != "missing":
-                return False
-    return True
-
-
 def cached_verdict(project: Project, config: Config) -> tuple[str, Analysis | None]:
     """The cache key of this run, and the cached analysis if every file is unchanged."""
     target = target_of(config)
     key, _ = _run_key(project, config, target, pip_index_settings())
-    path = cache_dir() / f"{key}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return key, None
-    if not isinstance(data, dict) or not _files_unchanged(project, data.get("files", {})):
-        return key, None
-    from venvguard.reqs.locks import Locks
-
-    analysis = Analysis(Locks())
-    analysis.findings = [Finding(**f) for f in data.get("findings", [])]
-    analysis.notices = [Notice(**n) for n in data.get("notices", [])]
-    analysis.cached_files = list(data.get("files", {}))
-    return key, analysis
+    return key, load_verdict(project, f"{key}.json")
 
 
 def store_verdict(key: str, project: Project, analysis: Analysis, cacheable: bool) -> None:
-    if not cacheable:
-        return
-    files: dict[str, str] = {}
-    for name in analysis.locks.files:
-        try:
-            files[name] = _digest(project.absolute(name).read_bytes())
-        except OSError:
-            files[name] = "missing"
-    data = {
-        "files": files,
-        "findings": [asdict(f) for f in analysis.findings],
-        "notices": [asdict(n) for n in analysis.notices],
-    }
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out)
-        os.replace(temporary, folder / f"{key}.json")
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    if cacheable:
+        save_verdict(project, f"{key}.json", analysis)
 
 
 def judge_fresh(project: Project, config: Config, analysis: Analysis) -> bool:
