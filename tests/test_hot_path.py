@@ -93,3 +93,12 @@ def test_requirement_checks_without_a_lock_import_no_requirement_parser(repo: Re
     assert "venvguard.reqs.locks" in modules  # the family ran
     assert not any(m == "packaging" or m.startswith("packaging.") for m in modules)
     assert "platform" not in modules
+
+
+def test_no_venv_means_no_pyproject_parsing_for_the_python_version_rule(repo: Repo) -> None:
+    repo.write(".gitignore", ".venv/\nvenv/\n.env\n")
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.10"\n')
+    repo.commit()
+    modules = imported_modules(repo, "check", "--select", "VG105")
+    assert "venvguard.checks.venvs" in modules or "venvguard.venvs" in modules
+    assert "tomllib" not in modules and "packaging.specifiers" not in modules

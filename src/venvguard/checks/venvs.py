@@ -243,7 +243,8 @@ def _dotenv_files(ctx: Context) -> Iterator[Finding]:
 
 
 def _inside_venvs(ctx: Context, venvs: Sequence[ProjectVenv]) -> Iterator[Finding | Notice]:
-    requirements = _python_requirements(ctx) if ctx.wants("VG105") else None
+    # Only a venv has a Python to hold against requires-python: no venv, no TOML parsing.
+    requirements = _python_requirements(ctx) if venvs and ctx.wants("VG105") else None
     for venv in venvs:
         folder = ctx.project.root / venv.path
         cfg = parse_pyvenv_cfg(folder / PYVENV_CFG) if venv.kind == "venv" else None
