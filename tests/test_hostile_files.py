@@ -33,3 +33,160 @@ def test_requirement_after_a_lone_carriage_return_points_at_its_true_line(repo: 
         ("requirements.txt", 2),
         ("requirements.txt", 2),
     ]
+
+
+def check_in_process(repo: Repo, *args: str, timeout: int = 120) -> tuple[int, dict[str, object]]:
+    """venvguard in its own process (a hang fails the test instead of blocking the run)."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "venvguard", "check", "--format", "json", *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert completed.returncode in (0, 1), completed.stderr
+    return completed.returncode, json.loads(completed.stdout)
+
+
+def notices_of(report: dict[str, object]) -> list[tuple[object, object, str]]:
+    notices = report["notices"]
+    assert isinstance(notices, list)
+    return [(n["path"], n["line"], n["message"]) for n in notices]
+
+
+SUDO = "sudo pip install requests\n"
+
+
+def test_bad_encodings_bom_crlf_and_binaries(repo: Repo) -> None:
+    repo.write("latin.sh", "echo caf\xe9\nsudo pip install a\n".encode("latin-1"))
+    repo.write("bom.sh", b"\xef\xbb\xbfsudo pip install b\r\n")
+    repo.write("crlf.sh", b"echo hi\r\nsudo pip install c\r\n")
+    repo.write("binary.sh", b"\x7fELF\0\0\0sudo pip install d\n")
+    repo.write("requirements.txt", b"\xef\xbb\xbfidna==3.7\r\ncaf\xe9==1\r\n")
+    repo.commit()
+    _, report = check_in_process(repo)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    found = {(f["code"], f["path"], f["line"]) for f in findings}
+    assert {("VG301", "latin.sh", 2), ("VG301", "bom.sh", 1), ("VG301", "crlf.sh", 2)} <= found
+    assert not [f for f in findings if f["path"] == "binary.sh"]
+    notices = notices_of(report)
+    assert ("latin.sh", 1, "not valid UTF-8; read as Latin-1") in notices
+    assert ("binary.sh", None, "skipped: binary content (NUL bytes)") in notices
+    assert ("requirements.txt", 2, "not valid UTF-8; read as Latin-1") in notices
+
+
+def test_a_100_mb_file_is_skipped_with_a_notice(repo: Repo) -> None:
+    with (repo.path / "huge.sh").open("wb") as out:
+        out.write(SUDO.encode())
+        out.truncate(100 * 1024 * 1024)
+    repo.write("small.sh", SUDO)
+    _, report = check_in_process(repo, "--select", "VG3")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["path"], f["line"]) for f in findings] == [("small.sh", 1)]
+    assert any(p == "huge.sh" and "max-file-size" in m for p, _, m in notices_of(report))
+
+
+def test_yaml_alias_bombs_tabs_and_broken_notebooks(repo: Repo) -> None:
+    bomb = ["jobs:", "  a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 12):
+        previous = "a" if level == 1 else f"l{level - 1}"
+        bomb.append(f"  l{level}: &l{level} [*{previous}, *{previous}, *{previous}, *{previous}]")
+    bomb.append("  build:\n    steps:\n      - run: sudo pip install x\n")
+    repo.write(".github/workflows/bomb.yml", "\n".join(bomb))
+    repo.write(
+        ".github/workflows/tabs.yml", "jobs:\n\tbuild:\n\t\tsteps:\n\t\t- run: sudo pip install x\n"
+    )
+    repo.write("notebook.ipynb", '{"cells": [{"cell_type": "code", "source": ["!sudo pip')
+    repo.write(
+        "ok.ipynb", '{"cells": [{"cell_type": "code", "source": ["!pip install --user x"]}]}'
+    )
+    repo.write("install.sh", SUDO)
+    code, report = check_in_process(repo, "--select", "VG3", timeout=60)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    found = {(f["code"], f["path"], f["line"]) for f in findings}
+    assert ("VG301", ".github/workflows/bomb.yml", 16) in found
+    assert ("VG302", "ok.ipynb", 1) in found
+    assert ("VG301", "install.sh", 1) in found
+    paths = {p for p, _, _ in notices_of(report)}
+    assert {".github/workflows/tabs.yml", "notebook.ipynb"} <= paths
+    assert code == 1
+
+
+def test_deeply_nested_shell_is_bounded(repo: Repo) -> None:
+    depth = 3000
+    repo.write("deep.sh", "echo " + "$(" * depth + "x" + ")" * depth + "\n" + SUDO)
+    nested = "sudo pip install z"
+    for _ in range(12):  # each level doubles the backslashes
+        nested = "bash -c " + json.dumps(nested)
+    repo.write("quoted.sh", nested + "\n")
+    repo.write("braces.sh", "{ " * depth + "true; " + "} " * depth + "\n" + SUDO)
+    repo.write("install.sh", SUDO)
+    _, report = check_in_process(repo, "--select", "VG3", timeout=60)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert ("install.sh", 1) in {(f["path"], f["line"]) for f in findings}
+
+
+def test_a_10000_line_requirements_file_and_include_loops(repo: Repo) -> None:
+    repo.write("requirements.txt", "".join(f"package-{i}=={i}.0\n" for i in range(10_000)))
+    repo.write("requirements-dev.txt", "-r requirements-loop.txt\nflask\n")
+    repo.write("requirements-loop.txt", "-r requirements-dev.txt\nidna==3.7\n")
+    code, report = check_in_process(repo, "--select", "VG2", timeout=60)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    loops = [f for f in findings if "include loop" in f["message"]]
+    assert loops and all(f["code"] == "VG206" and f["line"] == 1 for f in loops)
+    assert ("VG201", "requirements-dev.txt", 2) in {
+        (f["code"], f["path"], f["line"]) for f in findings
+    }
+    assert code == 1
+
+
+def test_unreadable_files_a_fifo_and_a_folder_named_like_a_file(repo: Repo) -> None:
+    # Tests run as root here, and root reads files whatever their permissions: a FIFO (which
+    # would block a careless reader forever) and a folder named like a script stand in.
+    import os
+
+    os.mkfifo(repo.path / "fifo.sh")
+    os.mkfifo(repo.path / "requirements-fifo.txt")
+    (repo.path / "folder.sh").mkdir()
+    (repo.path / "folder.sh" / "inner.sh").write_text(SUDO)
+    repo.write("pyproject.toml", '[tool.venvguard]\nrequirements = ["requirements-fifo.txt"]\n')
+    venv = repo.path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.11.4\n")
+    os.mkfifo(venv / "bin" / "activate")
+    (venv / "bin" / "activate.csh").symlink_to("/dev/zero")
+    site = venv / "lib" / "python3.11" / "site-packages" / "x-1.0.dist-info"
+    site.mkdir(parents=True)
+    os.mkfifo(site / "METADATA")
+    other = site.parent / "y-1.0.dist-info"
+    other.mkdir()
+    (other / "METADATA").symlink_to("/dev/zero")
+    repo.write("install.sh", SUDO)
+    code, report = check_in_process(repo, timeout=60)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    found = {(f["code"], f["path"]) for f in findings}
+    assert {("VG301", "install.sh"), ("VG301", "folder.sh/inner.sh"), ("VG101", ".venv")} <= found
+    assert (
+        "requirements-fifo.txt",
+        None,
+        "configured requirements file is not a regular file: not read",
+    ) in notices_of(report)
+    assert code == 1
+
+
+def test_pyproject_that_is_not_valid_toml_is_a_clear_error(repo: Repo) -> None:
+    repo.write("pyproject.toml", b"[tool.venvguard]\nselect = [\xff\n")
+    result = run_cli("check", cwd=repo.path)
+    assert result.code == 2
+    assert result.err.startswith("venvguard: error: ") and result.err.count("\n") == 1

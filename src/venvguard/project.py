@@ -147,6 +147,32 @@ def plain_folder_notice(root: Path) -> Notice | None:
     return None
 
 
+def read_regular_file(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
+    """At most ``limit`` bytes of a regular file; ``None`` for anything else.
+
+    A FIFO, a device (a link to ``/dev/zero``) or a folder is never read, so a hostile
+    repository cannot make a read block or never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1
+            return stream.read(limit)
+    except OSError:
+        return None
+    finally:
+        if handle >= 0:
+            os.close(handle)
+
+
 def read_ignore_file(path: Path, limit: int) -> bytes | None:
     """The bytes of an ignore file, read as git reads it; ``None`` when git would not read it.
 
@@ -154,24 +180,8 @@ def read_ignore_file(path: Path, limit: int) -> bytes | None:
     ``/dev/zero`` or to a file outside the repository is no rule file at all. Files over
     ``limit`` bytes are not read either.
     """
-    try:
-        handle = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
-    except OSError:
-        return None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(handle, "rb") as stream:
-            handle = -1
-            return stream.read(limit + 1)[:limit]
-    except OSError:
-        return None
-    finally:
-        if handle >= 0:
-            os.close(handle)
+    data = read_regular_file(path, limit + 1, follow_links=False)
+    return data if data is not None and len(data) <= limit else None
 
 
 @dataclass(frozen=True)

@@ -282,11 +282,10 @@ _SH_EXEC = re.compile(r"""^'''exec' ["']?([^"'\s]+)""", re.MULTILINE)
 
 
 def _read_head(path: Path, size: int) -> str | None:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(size).decode("utf-8", "replace")
-    except OSError:
-        return None
+    from venvguard.project import read_regular_file
+
+    data = read_regular_file(path, size)  # never a FIFO or a device: they block or never end
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 def _recorded_locations(folder: Path) -> list[tuple[str, str]]:

@@ -62,7 +62,9 @@ def read_locks(project: Project, patterns: tuple[str, ...] | None) -> Locks:
     names, unmatched = candidates(project, patterns)
     locks = Locks()
     for pattern in unmatched:
-        locks.notices.append(Notice(pattern, None, "configured requirements file not found"))
+        exists = project.absolute(pattern).exists() and "*" not in pattern
+        why = "is not a regular file: not read" if exists else "not found"
+        locks.notices.append(Notice(pattern, None, f"configured requirements file {why}"))
     if not names:
         return locks  # no lock: the parser (and packaging) is never imported
     from venvguard.reqs.reqfile import parse_lock
