@@ -132,11 +132,21 @@ def check_project(
         return Result(ctx.project, findings, notices, len(ctx.files_checked), edits)
     from venvguard.fileio import write_atomic
 
+    written: list[FileEdit] = []
     for edit in edits:
-        write_atomic(root / edit.path, edit.new)
+        # The file must still be what the checks read: another venvguard (pre-commit runs
+        # several at once) may have fixed it meanwhile, and its fix must not be applied twice.
+        read_earlier = ctx.project.read_hash(edit.path)
+        stale = read_earlier is not None and edit.old is not None and hash(edit.old) != read_earlier
+        if not stale and write_atomic(root / edit.path, edit.new, expected=edit.old):
+            written.append(edit)
+        else:
+            refused.append(Notice(edit.path, None, "not fixed: the file changed while checking"))
     ctx = fresh_context()
     findings, after = _collect(ctx)
-    return Result(ctx.project, findings, sorted({*after, *refused}), len(ctx.files_checked), edits)
+    return Result(
+        ctx.project, findings, sorted({*after, *refused}), len(ctx.files_checked), written
+    )
 
 
 __all__ = ["InternalError", "Result", "check_project"]

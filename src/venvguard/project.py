@@ -200,6 +200,7 @@ class Project:
     is_git: bool
     max_file_size: int = 10 * 1024 * 1024
     _texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
+    _hashes: dict[str, int] = field(default_factory=dict, repr=False)
     _walk_ignored_dirs: list[str] = field(default_factory=list, repr=False)
     _ignored_query: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -315,6 +316,10 @@ class Project:
             cached = self._texts[relative] = self._read(relative)
         return cached
 
+    def read_hash(self, relative: str) -> int | None:
+        """``hash()`` of the bytes ``read_text`` read from a file, if it read them."""
+        return self._hashes.get(relative)
+
     def _read(self, relative: str) -> SourceText:
         normal = posixpath.normpath(relative.replace("\\", "/"))
         if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
@@ -339,6 +344,7 @@ class Project:
                     ),
                 )
             data = path.read_bytes()
+            self._hashes[relative] = hash(data)
         except FileNotFoundError:
             return SourceText(None)  # tracked but deleted in the work tree
         except (OSError, RuntimeError) as error:
