@@ -161,6 +161,17 @@ def build_requirements_repo(root: Path, count: int, env: Mapping[str, str]) -> P
     return venv
 
 
+def build_fresh_repo(root: Path, count: int, env: Mapping[str, str]) -> None:
+    """A repository whose complete lock resolves offline from the wheels of the venv repo."""
+    wheels = root.parent / "reqs" / "wheels"
+    pins = [f"{name}=={version}" for name, version in distribution_names(count)]
+    write(
+        root / "requirements.txt", f"--no-index\n--find-links {wheels}\n" + "\n".join(pins) + "\n"
+    )
+    write(root / ".gitignore", ".venv/\nvenv/\n.env\n")
+    commit_all(root, env)
+
+
 _SNIPPETS = (
     'echo "step {i}: building $PROJECT"',
     'if [ -d "$HOME/.cache/{w}" ]; then\n  rm -rf "$HOME/.cache/{w}"\nfi',

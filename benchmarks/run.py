@@ -106,6 +106,7 @@ def build(work: Path, sizes: inputs.Sizes, env: Mapping[str, str]) -> dict[str, 
                 and sizes.distributions
             ),
         ),
+        ("fresh", lambda: inputs.build_fresh_repo(work / "fresh", sizes.distributions, env)),
         ("shell_lines", lambda: inputs.build_shell_corpus(work / "shell", sizes.scripts, env)[1]),
         ("small", lambda: inputs.build_small_repo(work / "small", env)),
         ("audit", lambda: inputs.build_audit_repos(work / "audit", sizes.audit_repos, env)),
@@ -195,6 +196,31 @@ def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) ->
             lambda r: r >= 5.0,
         ),
     ]
+    found.append(
+        Comparison(
+            f"VG2 --fresh, cache hit, lock of {sizes.distributions} pins",
+            vg(
+                "venvguard check --select VG2 --fresh",
+                work / "fresh",
+                "check",
+                "--select",
+                "VG2",
+                "--fresh",
+            ),
+            Command(
+                "two interpreter starts",
+                [
+                    str(PYTHON),
+                    "-c",
+                    "import subprocess, sys; subprocess.run([sys.executable, '-c', 'pass'])",
+                ],
+                work / "fresh",
+            ),
+            _slowdown,
+            "< 1.0x two interpreter starts",
+            lambda r: r < 1.0,
+        )
+    )
     vg3 = vg(
         "venvguard check --select VG3 --no-cache", shell, "check", "--select", "VG3", "--no-cache"
     )

@@ -320,3 +320,9 @@ def test_logical_lines_follow_pip_preprocessing() -> None:
         (1, 3, "a  b"),
         (5, 5, "d"),
     ]
+
+
+def test_editable_option_after_a_name_makes_the_name_an_editable_target(tmp_path: Path) -> None:
+    # pip reads `foo -e x` as the editable `foo`, which is neither a path nor a URL.
+    ours, theirs = agree(tmp_path, "foo -e#tight\n")
+    assert ours == theirs == "invalid"

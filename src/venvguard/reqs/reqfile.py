@@ -337,7 +337,12 @@ def _read_file(
             values.setdefault(dest, []).append(value)
         hashes = tuple(str(v) for v in values.get("hashes", ()))
         try:
-            if args:
+            if args and "editables" in values:
+                # pip: `name -e x` is an editable whose target is the line's own `name`
+                text = args.strip()
+                requirement = parse_editable(text, base_dir)
+                hashes = ()
+            elif args:
                 requirement = parse_requirement(args, base_dir)
                 text = args.strip()
             elif "editables" in values:
