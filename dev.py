@@ -2,6 +2,7 @@
 
     python3 dev.py check [ARGS ...]   venvguard check (this repository by default)
     python3 dev.py test [ARGS ...]    ruff, ruff format --check, mypy --strict, then pytest
+    python3 dev.py fuzz [ARGS ...]    long fuzz campaign: the fuzz tests with thousands of examples
     python3 dev.py setup              only set up
 
 Needs nothing but Python >= 3.10 and git. The venv is rebuilt only when the locks or
@@ -56,7 +57,7 @@ def setup() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"check", "test", "setup"}:
+    if not argv or argv[0] not in {"check", "test", "fuzz", "setup"}:
         print(__doc__.strip(), file=sys.stderr)
         return 2
     job, rest = argv[0], argv[1:]
@@ -69,6 +70,19 @@ def main(argv: list[str]) -> int:
             run(venv_bin("ruff"), "format", "--check", ".")
             run(venv_bin("mypy"))
             run(venv_bin("python"), "-m", "pytest", "-n", "auto", *rest)
+        elif job == "fuzz":
+            os.environ["VENVGUARD_HYPOTHESIS"] = "thorough"
+            fuzz_tests = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("tests/test_fuzz_*.py"))
+            fuzz_tests.append("tests/test_gitignore.py")
+            run(
+                venv_bin("python"),
+                "-m",
+                "pytest",
+                "-n",
+                "auto",
+                *fuzz_tests,
+                *rest,
+            )
     except subprocess.CalledProcessError as error:
         return error.returncode or 1
     return 0
