@@ -136,3 +136,20 @@ def test_git_is_never_asked_to_run_the_repository_configuration(repo: Repo, tmp_
     result = run_cli("check", "--select", "VG1,VG3", cwd=repo.path)
     assert result.code == 1, result.err
     assert not marker.exists()
+
+
+def test_an_interpreter_named_by_the_repository_config_is_never_run(
+    repo: Repo, tmp_path: Path
+) -> None:
+    marker = tmp_path / "it-ran"
+    script = repo.write("tools/python", f"#!/bin/sh\ntouch '{marker}'\n")
+    script.chmod(0o755)
+    repo.write("pyproject.toml", '[tool.venvguard]\npython = "tools/python"\n')
+    repo.write("requirements.txt", "idna==3.7\n")
+    result = run_cli("check", "--select", "VG2", cwd=repo.path)
+    assert not marker.exists()
+    assert result.code == 2
+    assert "--python" in result.err and result.err.count("\n") == 1
+    # The same interpreter named by the user on the command line is the user's choice.
+    run_cli("check", "--select", "VG2", "--python", "tools/python", cwd=repo.path)
+    assert marker.exists()
