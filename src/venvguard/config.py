@@ -72,6 +72,9 @@ class Config:
     venv_names: tuple[str, ...] = (".venv", "venv")
     requirements: tuple[str, ...] | None = None
     python: str | None = None
+    #: Whether ``python`` was named on the command line: only then may it be an interpreter
+    #: that venvguard starts. From the checked repository's config it must be a venv folder.
+    python_trusted: bool = False
     require_venv: bool = False
     strict: bool = False
     max_file_size: int = 10 * 1024 * 1024

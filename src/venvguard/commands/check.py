@@ -119,6 +119,8 @@ def merged_config(args: argparse.Namespace, root: Path) -> Config:
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
+    if args.python is not None:
+        changes["python_trusted"] = True
     fresh: dict[str, Any] = {}
     if args.python_version is not None:
         fresh["python_version"] = args.python_version

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {"fresh_mode": bool(args.fresh)}
     if args.python is not None:
         changes["python"] = args.python
+        changes["python_trusted"] = True
     if path.is_file():
         changes["requirements"] = (path.resolve().relative_to(project.root).as_posix(),)
     fresh: dict[str, Any] = {}
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     config = dataclasses.replace(config, **changes)
     analysis = analyse(project, config, CODES, use_cache=False)
     if not analysis.locks.roots:
-        sys.stdout.write(_environment_freeze(project.root, config.python))
+        sys.stdout.write(_environment_freeze(project.root, config.python, config.python_trusted))
         return 0
     fixable = [finding for finding in analysis.findings if finding.fix]
     edits = {edit.path: edit.new for edit in plan_edits(project, analysis, fixable)}
@@ -81,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _environment_freeze(root: Path, python: str | None) -> str:
+def _environment_freeze(root: Path, python: str | None, trusted: bool) -> str:
     from venvguard.reqs.environment import locate
     from venvguard.reqs.installed import freeze, read_distributions
 
-    environment = locate(root, python)
+    environment = locate(root, python, run_interpreter=trusted)
     if environment is None:
         raise ConfigError("no requirements file and no virtual environment found to freeze")
     distributions = read_distributions(environment.site_dirs)

@@ -126,7 +126,7 @@ def _cached_drift(
     from venvguard.reqs.environment import locate
     from venvguard.reqs.verdicts import drift_key, load_verdict
 
-    environment = locate(project.root, config.python)
+    environment = locate(project.root, config.python, run_interpreter=config.python_trusted)
     entry = drift_key(project, config, wanted, names, environment) + ".json"
     return entry, load_verdict(project, entry)
 
@@ -139,7 +139,7 @@ def _judge_drift(
     from venvguard.reqs.judge import judge_lock
 
     roots = analysis.locks.roots
-    environment = locate(project.root, config.python)
+    environment = locate(project.root, config.python, run_interpreter=config.python_trusted)
     if environment is None:
         from venvguard.reqs.judge import judge_lock as static_judge
 

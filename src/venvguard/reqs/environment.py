@@ -161,8 +161,12 @@ def _venv_of(path: Path) -> Path | None:
     return None
 
 
-def from_option(value: str, root: Path) -> Environment:
-    """The environment named by ``--python``: a venv folder, an interpreter, or a command."""
+def from_option(value: str, root: Path, *, run_interpreter: bool = True) -> Environment:
+    """The environment named by ``--python``: a venv folder, an interpreter, or a command.
+
+    Without ``run_interpreter`` (the name comes from the checked repository's own config)
+    only a venv is accepted: it is read from disk, and nothing the repository names is run.
+    """
     expanded = os.path.expanduser(value)
     candidates = [root / expanded, Path(expanded).absolute()]
     which = shutil.which(expanded)
@@ -175,14 +179,19 @@ def from_option(value: str, root: Path) -> Environment:
         if venv is not None:
             return from_venv(Path(os.path.abspath(venv)))
         if candidate.is_file():
+            if not run_interpreter:
+                raise ConfigError(
+                    f"python = {value!r} in the config names an interpreter, not a venv: "
+                    "venvguard never runs an interpreter a repository names (pass --python)"
+                )
             return _from_interpreter(candidate)
     raise ConfigError(f"--python {value}: no such venv or interpreter")
 
 
-def locate(root: Path, option: str | None) -> Environment | None:
+def locate(root: Path, option: str | None, *, run_interpreter: bool = True) -> Environment | None:
     """The environment to judge the locks of ``root`` against, or ``None``."""
     if option:
-        return from_option(option, root)
+        return from_option(option, root, run_interpreter=run_interpreter)
     active = os.environ.get("VIRTUAL_ENV")
     if active:
         folder = Path(active).absolute()
