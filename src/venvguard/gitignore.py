@@ -51,7 +51,13 @@ class IgnorePattern:
     def matches(self, path: str, *, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
-        return self.regex.match(path) is not None
+        return self.regex.match(path if path.isascii() else _as_bytes(path)) is not None
+
+
+def _as_bytes(text: str) -> str:
+    """``text`` as its UTF-8 bytes, one character per byte: git matches bytes, so ``?``
+    is one byte and never all of ``é``. Patterns are compiled in the same form."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 _ANY_BELOW = "(?:(?P<ps_d>/)|$)"
@@ -126,7 +132,12 @@ def compile_patterns(data: bytes | str) -> list[IgnorePattern]:
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     patterns: list[IgnorePattern] = []
-    for number, raw in enumerate(split_lines(data), start=1):
+    shown = split_lines(data)
+    if isinstance(data, bytes):
+        as_bytes = split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("latin-1"))
+    else:
+        as_bytes = [_as_bytes(line) for line in shown]
+    for number, (raw, text) in enumerate(zip(as_bytes, shown, strict=True), start=1):
         if not raw or raw.startswith("#"):
             continue
         line = _trim_trailing_spaces(raw)
@@ -155,7 +166,7 @@ def compile_patterns(data: bytes | str) -> list[IgnorePattern]:
             continue
         patterns.append(
             IgnorePattern(
-                text=line,
+                text=_trim_trailing_spaces(text),
                 line=number,
                 exclude=not negated,
                 regex=re.compile(regex, compiled.regex.flags),
