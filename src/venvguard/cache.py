@@ -89,11 +89,11 @@ def decode(path: str, rows: list[list[Any]]) -> list[Finding | Notice]:
 
 
 def digest_of_file(path: Path) -> str:
-    """A file's content digest, or ``missing`` when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
+    """A file's content digest, or ``missing`` when it cannot be read (or is no file)."""
+    from venvguard.project import read_regular_file
+
+    data = read_regular_file(path, 1 << 40)  # a FIFO put there since would block a read
+    return hashlib.sha256(data).hexdigest() if data is not None else "missing"
 
 
 def files_unchanged(root: Path, recorded: dict[str, str]) -> bool:

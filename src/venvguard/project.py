@@ -161,11 +161,13 @@ def read_regular_file(path: Path, limit: int, *, follow_links: bool = True) -> b
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
             return None
         with os.fdopen(handle, "rb") as stream:
             handle = -1
-            return stream.read(limit)
+            # read(n) reserves n bytes at once: never ask for more than the file holds.
+            return stream.read(min(limit, info.st_size + 1))
     except OSError:
         return None
     finally:
