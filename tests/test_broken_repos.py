@@ -174,7 +174,9 @@ def test_dubious_ownership_is_a_notice_not_silence(repo: Repo) -> None:
     os.chown(repo.path, 12345, 12345)
     os.chown(repo.path / ".git", 12345, 12345)
     code, report, _ = check_json(repo.path, "--select", "VG3")
-    messages = [n["message"] for n in report["notices"]]
+    notices = report["notices"]
+    assert isinstance(notices, list)
+    messages = [n["message"] for n in notices]
     assert any("safe.directory" in m or "ownership" in m for m in messages), messages
     assert codes_and_paths(report) == {("VG301", "install.sh")}
     assert code == 1
