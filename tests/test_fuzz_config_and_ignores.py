@@ -59,6 +59,7 @@ def git_ignored(root: Path, candidates: list[str]) -> set[str]:
 @given(st.lists(patterns(), min_size=1, max_size=5), st.lists(names(), min_size=1, max_size=8))
 @example(["?"], ["é"])  # git matches bytes: ? is one byte, é is two (found by fuzzing)
 @example(["[é]", "b?"], ["é", "bé", "ba"])
+@example(["\\/?", "\\/a"], ["?", "a"])  # a leading escaped slash anchors nothing to git
 def test_matcher_agrees_with_git_check_ignore(lines: list[str], files: list[str]) -> None:
     content = "\n".join(lines) + "\n"
     files = sorted(set(files))
