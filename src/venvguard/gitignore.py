@@ -150,6 +150,8 @@ def compile_patterns(data: bytes | str) -> list[IgnorePattern]:
             # git strips the slash and remembers "directories only"; handing pathspec the
             # stripped pattern keeps ``X/**/`` from matching ``X`` itself.
             body = body[:-1]
+        if body.startswith("\\/"):
+            continue  # git anchors only at a plain leading slash: this needs a path "/..."
         body = _unescape_slashes(body)
         if not body:
             continue
