@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,14 @@ def hermetic_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "FORCE_COLOR",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+def create_venv(path: Path) -> Path:
+    """A real venv without pip, laid out as Python before 3.13 does: no ``.gitignore`` of its
+    own (3.13 writes one holding ``*``; tests that want a self-ignoring venv write it)."""
+    extra = ["--without-scm-ignore-files"] if sys.version_info >= (3, 13) else []
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", *extra, str(path)], check=True)
+    return path
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Repo, run_cli
+from .conftest import Repo, create_venv, run_cli
 
 Found = list[tuple[str, str, int | None, int | None]]
 
@@ -25,7 +25,7 @@ Found = list[tuple[str, str, int | None, int | None]]
 def venv_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One real venv (no pip: fast), copied into repositories by ``add_venv``."""
     path = tmp_path_factory.mktemp("template") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    create_venv(path)
     site = next(path.glob("lib/python*/site-packages"))
     (site / "mod.py").write_text("x = 1\n")
     return path
@@ -42,7 +42,7 @@ def make_venv(repo: Repo, relative: str) -> Path:
     """A venv created in place (its scripts point at where it is)."""
     target = repo.path / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(target)], check=True)
+    create_venv(target)
     return target
 
 
@@ -240,7 +240,7 @@ def test_venv_in_place_is_not_stale(repo: Repo) -> None:
 
 def test_moved_venv_is_stale(repo: Repo, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(elsewhere)], check=True)
+    create_venv(elsewhere)
     shutil.move(str(elsewhere), str(repo.path / ".venv"))
     repo.write(".gitignore", ".venv/\n")
     found, messages = check(repo, "VG104")

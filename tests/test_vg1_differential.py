@@ -11,14 +11,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import Repo, run_cli
+from .conftest import Repo, create_venv, run_cli
 
 settings.register_profile(
     "vg1-default",
@@ -64,7 +63,7 @@ PATTERNS = [
 @pytest.fixture(scope="session")
 def real_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("real") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    create_venv(path)
     site = next(path.glob("lib/python*/site-packages"))
     (site / "mod.py").write_text("x = 1\n")
     (path / "bin" / "tool").write_text("#!/bin/sh\n")
