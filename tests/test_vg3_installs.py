@@ -182,3 +182,15 @@ def test_every_file_kind_is_read(repo: Repo, path: str, content: str, line: int)
     repo.write(path, content)
     found, _ = check(repo)
     assert [(f[0], f[1], f[3]) for f in found] == [(path, line, "VG301")]
+
+
+def test_shell_nested_past_the_limit_is_a_notice_not_silence(repo: Repo) -> None:
+    import shlex
+
+    command = "sudo pip install x"
+    for _ in range(12):
+        command = "bash -c " + shlex.quote(command)
+    repo.write("deep.sh", "echo start\n" + command + "\n")
+    result = run_cli("check", "--select", "VG3", "--format", "json", cwd=repo.path)
+    notices = json.loads(result.out)["notices"]
+    assert [(n["path"], n["line"]) for n in notices if "nested" in n["message"]] == [("deep.sh", 2)]

@@ -111,6 +111,12 @@ def _check_file(
             end_line=hit.end_line,
             end_column=hit.end_column,
         )
+    if analyser.too_deep:
+        yield Notice(
+            path,
+            min(analyser.too_deep),
+            "shell code nested too deeply (sh -c inside sh -c ...) was not checked",
+        )
     if analyser.problems:
         line = min(analyser.problems)
         yield Notice(

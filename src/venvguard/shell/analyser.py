@@ -69,6 +69,10 @@ class Hit:
     install: Install | None = None
 
 
+#: How many levels of code in strings (``bash -c '...'``) are followed.
+MAX_DEPTH = 8
+
+
 @dataclass
 class Analyser:
     """Collects hits over the snippets of one file."""
@@ -77,6 +81,8 @@ class Analyser:
     allow_user: frozenset[str] = frozenset({"pipx"})
     hits: dict[tuple[int, int], Hit] = field(default_factory=dict)
     problems: list[int] = field(default_factory=list)
+    #: Lines of shell code nested too deeply (``sh -c`` in ``sh -c`` ...) to be read.
+    too_deep: list[int] = field(default_factory=list)
 
     def run(self, snippets: Iterable[Snippet]) -> None:
         """Analyse the snippets of one file in order, carrying state where they share a shell."""
@@ -98,7 +104,8 @@ class Analyser:
 
     def code(self, text: str, state: ShellState, frame: Frame, dialect: str = "bash") -> None:
         """Analyse shell code found in a string (``bash -c``), positioned by ``frame``."""
-        if frame.depth > 8:
+        if frame.depth > MAX_DEPTH:
+            self.too_deep.append(frame.positions.position(0, 0)[0])
             return
         from venvguard.shell import bash, lines
 
