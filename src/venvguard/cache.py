@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -111,6 +110,8 @@ def load_entry(name: str) -> dict[str, Any] | None:
 
 def store_entry(name: str, data: dict[str, Any]) -> None:
     """Write one entry atomically; a cache that cannot be written only costs time."""
+    import tempfile  # only a run that learned something new writes (and pays for it)
+
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
