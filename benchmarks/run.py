@@ -225,6 +225,12 @@ def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) ->
         "venvguard check --select VG3 --no-cache", shell, "check", "--select", "VG3", "--no-cache"
     )
     corpus = f"VG3, {sizes.scripts} scripts ({facts['shell_lines']:,} lines, cold)"
+    grep = Command(
+        "grep -rnE",
+        ["grep", "-rnE", "pip|easy_install|setup.py", "scripts"],
+        shell,
+        frozenset({0, 1}),
+    )
     if shutil.which("shellcheck"):
         found.append(
             Comparison(
@@ -240,12 +246,7 @@ def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) ->
         Comparison(
             corpus,
             vg3,
-            Command(
-                "grep -rnE",
-                ["grep", "-rnE", "pip|easy_install|setup.py", "scripts"],
-                shell,
-                frozenset({0, 1}),
-            ),
+            grep,
             _slowdown,
             "<= 3x grep's time",
             lambda r: r <= 3.0,
@@ -255,12 +256,7 @@ def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) ->
         Comparison(
             corpus.replace("cold", "warm"),
             vg("venvguard check --select VG3", shell, "check", "--select", "VG3"),
-            Command(
-                "grep -rnE",
-                ["grep", "-rnE", "pip|easy_install|setup.py", "scripts"],
-                shell,
-                frozenset({0, 1}),
-            ),
+            grep,
             _slowdown,
             "<= 3x grep's time",
             lambda r: r <= 3.0,

@@ -117,3 +117,20 @@ def run_cli(*args: str, cwd: Path) -> CliResult:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 2
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def imported_modules(repo: Repo, *args: str) -> set[str]:
+    """The modules ``venvguard ARGS`` imports, from a fresh interpreter's ``-X importtime``."""
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "venvguard", *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }

@@ -7,12 +7,9 @@ not pay for the import. Checked in a fresh interpreter with ``-X importtime``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from .conftest import Repo
+from .conftest import Repo, imported_modules
 
 #: Never needed to check venvs (VG1), whatever the repository holds.
 HEAVY_FOR_VG1 = (
@@ -30,22 +27,6 @@ HEAVY_FOR_VG1 = (
     "venvguard.commands.audit",
     "venvguard.commands.rules",
 )
-
-
-def imported_modules(repo: Repo, *args: str) -> set[str]:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "venvguard", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode in (0, 1), completed.stderr[-2000:]
-    return {
-        line.rsplit("|", 1)[1].strip()
-        for line in completed.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
 
 
 @pytest.fixture
