@@ -14,13 +14,21 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 _SUPPRESSED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-settings.register_profile(
-    "fuzz-default", max_examples=60, deadline=None, suppress_health_check=_SUPPRESSED
-)
-settings.register_profile(
-    "fuzz-thorough", max_examples=5000, deadline=None, suppress_health_check=_SUPPRESSED
-)
-PROFILE = "fuzz-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+
+
+def profile(name: str, default: int, thorough: int) -> str:
+    """Register ``name``'s two hypothesis profiles; the one ``VENVGUARD_HYPOTHESIS`` picks."""
+    for level, examples in (("default", default), ("thorough", thorough)):
+        settings.register_profile(
+            f"{name}-{level}",
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=_SUPPRESSED,
+        )
+    return f"{name}-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+
+
+PROFILE = profile("fuzz", default=60, thorough=5000)
 
 #: Line breaks and other characters that make parsers disagree about lines and columns.
 AWKWARD = [

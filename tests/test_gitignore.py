@@ -13,25 +13,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from venvguard.gitignore import IgnoreRules, compile_patterns, split_lines
 from venvguard.project import Project
 
-settings.register_profile(
-    "gitignore-default",
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile(
-    "gitignore-thorough",
-    max_examples=1500,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-PROFILE = "gitignore-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+from .fuzzing import profile
+
+PROFILE = profile("gitignore", default=40, thorough=1500)
 
 
 def git_addable(root: Path) -> set[str]:

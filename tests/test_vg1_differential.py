@@ -8,30 +8,18 @@ exist: a real venv is made under each configured name and git is asked the same 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .conftest import Repo, create_venv, run_cli
+from .fuzzing import profile
 
-settings.register_profile(
-    "vg1-default",
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile(
-    "vg1-thorough",
-    max_examples=400,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-PROFILE = "vg1-" + os.environ.get("VENVGUARD_HYPOTHESIS", "default")
+PROFILE = profile("vg1", default=15, thorough=400)
 
 VENV_PLACES = [".venv", "venv", "env", "tools/venv", "build/venv", ".tox/py312"]
 PATTERNS = [
