@@ -2,66 +2,65 @@
 
 Every usage, configuration or internal error becomes one line on stderr and exit status 2;
 set ``VENVGUARD_DEBUG=1`` to see the traceback of an internal error instead.
+
+A ``check`` whose inputs are all unchanged since it last ran is replayed by ``venvguard.memo``
+before anything else is imported, which is why this module imports almost nothing.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
-from venvguard import __version__
-from venvguard.config import ConfigError
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
-#: Subcommands, each a module of ``venvguard.commands`` with ``add_parser`` and ``run``.
-COMMANDS = ("check", "rules", "audit", "freeze")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors cut to one line (the usage is one ``--help`` away)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _chosen_command(argv: Sequence[str]) -> str | None:
-    """The subcommand ``argv`` names, if it is a known one (options before it are few)."""
-    for arg in argv:
-        if not arg.startswith("-"):
-            return arg if arg in COMMANDS else None
-    return None
+    from venvguard.memo import Recorder
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; given ``argv`` naming a subcommand, only that one is imported and built.
+    """The command line's parser (see ``venvguard.arguments``)."""
+    from venvguard.arguments import build_parser as build
 
-    Importing every subcommand would cost each ``venvguard check`` the imports of the
-    others; ``--help`` and unknown commands still see them all.
-    """
-    parser = _Parser(
-        prog="venvguard",
-        description="Keeps Python projects honest about virtual environments.",
-    )
-    parser.add_argument("--version", action="version", version=f"venvguard {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    chosen = _chosen_command(argv) if argv is not None else None
-    for name in (chosen,) if chosen else COMMANDS:
-        module = importlib.import_module(f"venvguard.commands.{name}")
-        module.add_parser(subparsers)
-    return parser
+    return build(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if argv is None:
+    recorder = None
+    if argv is None:  # the real command line: it may be replayed, or recorded for next time
+        from venvguard import memo
+
         argv = sys.argv[1:]
+        try:
+            status = memo.replay(argv)
+        except BrokenPipeError:
+            return _reader_gone()
+        if status is not None:
+            return status
+        recorder = memo.start(argv)
+    status = 2
+    try:
+        status = _run(argv, recorder)
+    finally:
+        if recorder is not None:
+            recorder.finish(status)
+    return status
+
+
+def _run(argv: Sequence[str], recorder: Recorder | None) -> int:
+    from venvguard.config import ConfigError
+
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    if recorder is not None:
+        recorder.wanted = (
+            args.command == "check" and not args.fix and args.output is None and not args.no_cache
+        )
     from venvguard.engine import InternalError
 
     try:
@@ -78,7 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader went away (``venvguard check | head``): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader went away (``venvguard check | head``): not an error of ours."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from venvguard import memo
 from venvguard.config import ConfigError
 from venvguard.findings import Notice
 
@@ -33,7 +34,10 @@ class BareRepositoryError(ConfigError):
 
 
 def git_available() -> bool:
-    return shutil.which("git") is not None
+    if shutil.which("git") is not None:
+        return True
+    memo.spoil()  # a run without git cannot be replayed by running git
+    return False
 
 
 #: A checked repository's own config must not make git run its commands: core.fsmonitor
@@ -50,16 +54,16 @@ def _git_environment() -> dict[str, str]:
 
 def run_git(root: Path, *args: str) -> bytes:
     """Run ``git -C root args...`` and return its standard output."""
+    command = ["git", *_SAFE_GIT_OPTIONS, "-C", str(root), *args]
+    env = _git_environment()
     try:
         completed = subprocess.run(
-            ["git", *_SAFE_GIT_OPTIONS, "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env=_git_environment(),
+            command, capture_output=True, check=False, stdin=subprocess.DEVNULL, env=env
         )
     except OSError as error:
+        memo.spoil()
         raise GitError(f"cannot run git: {error.strerror}") from None
+    memo.note_git(command, env, completed.returncode, completed.stdout, completed.stderr)
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -87,12 +91,14 @@ def start_git(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
             env=_git_environment(),
         )
     except OSError:
+        memo.spoil()
         return None
 
 
 def finish_git(process: subprocess.Popen[bytes]) -> bytes:
     """Wait for a git started by ``start_git``; its output, or ``GitError``."""
     out, err = process.communicate()
+    memo.note_git(process.args, _git_environment(), process.returncode, out, err)  # type: ignore[arg-type]
     if process.returncode != 0:
         message = err.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else "git failed")

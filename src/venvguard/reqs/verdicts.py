@@ -11,6 +11,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
+from venvguard import memo
 from venvguard.cache import (
     code_fingerprint,
     digest_of_file,
@@ -56,12 +57,17 @@ def save_verdict(project: Project, name: str, analysis: Analysis) -> None:
     )
 
 
+def _age(entry: os.DirEntry[str]) -> int:
+    memo.note_folder(entry.path)  # a run replayed from a memo depends on it as well
+    return entry.stat(follow_symlinks=False).st_mtime_ns
+
+
 def _folder_fingerprint(folder: Path) -> list[tuple[str, int]] | str:
     """What ``pip freeze`` of a site folder depends on: its package entries and their age."""
     try:
         with os.scandir(folder) as entries:
             return sorted(
-                (entry.name, entry.stat(follow_symlinks=False).st_mtime_ns)
+                (entry.name, _age(entry))
                 for entry in entries
                 if entry.name.endswith(_PACKAGE_ENTRIES)
             )
