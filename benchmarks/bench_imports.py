@@ -1,7 +1,7 @@
 """What each rule family adds to a run's imports, from ``python -X importtime``.
 
 The baseline is a run that selects no rule (``--select VG1 --ignore VG1``): the CLI, the
-engine and the reporter. A family's cost is the self time of every module its run imports
+engine and the reporter. Every run is ``--no-cache``: a replayed run imports none of these. A family's cost is the self time of every module its run imports
 beyond that, grouped by top-level package. Medians over a few runs, in microseconds.
 """
 
@@ -44,13 +44,14 @@ def _median_times(
 
 def family_costs(cwd: Path, env: Mapping[str, str], runs: int = 5) -> dict[str, dict[str, int]]:
     """Per family: milliseconds-worth of extra imports by top-level package (µs), heaviest first."""
-    baseline = _median_times(["check", "--select", "VG1", "--ignore", "VG1"], cwd, env, runs)
+    base = ["check", "--no-cache", "--select"]
+    baseline = _median_times([*base, "VG1", "--ignore", "VG1"], cwd, env, runs)
     costs: dict[str, dict[str, int]] = {"core": {}}
     for name, self_us in baseline.items():
         top = name.split(".")[0] if not name.startswith("venvguard.") else name
         costs["core"][top] = costs["core"].get(top, 0) + self_us
     for family in ("VG1", "VG2", "VG3"):
-        times = _median_times(["check", "--select", family], cwd, env, runs)
+        times = _median_times([*base, family], cwd, env, runs)
         grouped: dict[str, int] = defaultdict(int)
         for name, self_us in times.items():
             if name in baseline:
