@@ -6,23 +6,57 @@ metadata) and selection (which rules are on by default).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
+
+from venvguard.records import FrozenRecord
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    default_enabled: bool
-    summary: str
-    explanation: str
-    bad: str = ""
-    good: str = ""
-    fixable: bool = False
+class Rule(FrozenRecord):
+    __slots__ = (
+        "code",
+        "name",
+        "severity",
+        "default_enabled",
+        "summary",
+        "explanation",
+        "bad",
+        "good",
+        "fixable",
+    )
+
+    code: Final[str]
+    name: Final[str]
+    severity: Final[Severity]
+    default_enabled: Final[bool]
+    summary: Final[str]
+    explanation: Final[str]
+    bad: Final[str]
+    good: Final[str]
+    fixable: Final[bool]
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        default_enabled: bool,
+        summary: str,
+        explanation: str,
+        bad: str = "",
+        good: str = "",
+        fixable: bool = False,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.default_enabled = default_enabled
+        self.summary = summary
+        self.explanation = explanation
+        self.bad = bad
+        self.good = good
+        self.fixable = fixable
 
     @property
     def family(self) -> str:

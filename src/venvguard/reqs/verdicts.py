@@ -8,7 +8,6 @@ verdict read, with its digest, so a change to an included file is never served s
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 from venvguard import memo
@@ -51,8 +50,8 @@ def save_verdict(project: Project, name: str, analysis: Analysis) -> None:
         name,
         {
             "files": files,
-            "findings": [asdict(f) for f in analysis.findings],
-            "notices": [asdict(n) for n in analysis.notices],
+            "findings": [f.to_dict() for f in analysis.findings],
+            "notices": [n.to_dict() for n in analysis.notices],
         },
     )
 
