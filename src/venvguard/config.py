@@ -8,13 +8,15 @@ the CLI with ``dataclasses.replace``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from venvguard.records import FrozenRecord
 from venvguard.rules import RULES
 
 #: File kinds the install-outside-venv rule (VG305) can be switched on or off for.
@@ -41,15 +43,29 @@ class ConfigError(Exception):
     """A configuration or usage problem; the message is one line meant for the user."""
 
 
-@dataclass(frozen=True)
-class OutsideVenvConfig:
+class OutsideVenvConfig(FrozenRecord):
     """Where VG305 applies: per file kind, then per glob (``include`` wins over kind)."""
 
-    kinds: Mapping[str, bool] = field(default_factory=lambda: dict(SOURCE_KINDS))
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    __slots__ = ("exclude", "include", "kinds")
+
+    kinds: Final[Mapping[str, bool]]
+    include: Final[tuple[str, ...]]
+    exclude: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        kinds: Mapping[str, bool] | None = None,
+        include: tuple[str, ...] = (),
+        exclude: tuple[str, ...] = (),
+    ) -> None:
+        self.kinds = dict(SOURCE_KINDS) if kinds is None else kinds
+        self.include = include
+        self.exclude = exclude
 
 
+# FreshConfig and Config are still dataclasses: ``commands/check.py`` and ``commands/freeze.py``
+# merge the command line with ``dataclasses.replace``. Once they call ``.replace`` instead,
+# both can be ``FrozenRecord``s like the others and no run imports ``dataclasses``.
 @dataclass(frozen=True)
 class FreshConfig:
     """Fresh resolution (``--fresh``) settings."""
@@ -57,6 +73,10 @@ class FreshConfig:
     python_version: str | None = None
     platform: str | None = None
     allow_build: bool = False
+
+    def replace(self, **changes: Any) -> FreshConfig:
+        """A copy with ``changes`` by field name."""
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,10 @@ class Config:
     # Set from the command line only.
     fresh_mode: bool = False
     use_cache: bool = True
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` by field name (command-line options on top of the file)."""
+        return dataclasses.replace(self, **changes)
 
 
 class _Reader:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from venvguard.config import Config
 from venvguard.project import Project
+from venvguard.records import Record
 
 
-@dataclass
-class Context:
+class Context(Record):
     """One run of the checks on one project.
 
     ``paths`` is ``None`` for a whole-repository check, or the files named on the command
@@ -18,11 +16,21 @@ class Context:
     ``files_checked`` for the summary.
     """
 
-    project: Project
-    config: Config
-    selected: frozenset[str]
-    paths: tuple[str, ...] | None = None
-    files_checked: set[str] = field(default_factory=set)
+    __slots__ = ("project", "config", "selected", "paths", "files_checked")
+
+    def __init__(
+        self,
+        project: Project,
+        config: Config,
+        selected: frozenset[str],
+        paths: tuple[str, ...] | None = None,
+        files_checked: set[str] | None = None,
+    ) -> None:
+        self.project = project
+        self.config = config
+        self.selected = selected
+        self.paths = paths
+        self.files_checked: set[str] = set() if files_checked is None else files_checked
 
     def wants(self, *codes: str) -> bool:
         """Whether any of ``codes`` is selected: lets a check skip work nobody asked for."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from venvguard.checks import FAMILIES
@@ -11,6 +10,7 @@ from venvguard.config import Config
 from venvguard.context import Context
 from venvguard.findings import FileEdit, Finding, Notice
 from venvguard.project import Project
+from venvguard.records import Record
 from venvguard.rules import RULES
 from venvguard.selection import GlobMatcher, Suppressions
 
@@ -19,15 +19,24 @@ class InternalError(Exception):
     """A bug or an environment problem inside venvguard itself (exit status 2)."""
 
 
-@dataclass
-class Result:
+class Result(Record):
     """What one check of one project found."""
 
-    project: Project
-    findings: list[Finding]
-    notices: list[Notice]
-    files_checked: int
-    edits: list[FileEdit] = field(default_factory=list)
+    __slots__ = ("project", "findings", "notices", "files_checked", "edits")
+
+    def __init__(
+        self,
+        project: Project,
+        findings: list[Finding],
+        notices: list[Notice],
+        files_checked: int,
+        edits: list[FileEdit] | None = None,
+    ) -> None:
+        self.project = project
+        self.findings = findings
+        self.notices = notices
+        self.files_checked = files_checked
+        self.edits: list[FileEdit] = [] if edits is None else edits
 
     @property
     def errors(self) -> int:

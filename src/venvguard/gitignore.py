@@ -30,23 +30,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
+
+from venvguard.records import FrozenRecord
 
 
-@dataclass(frozen=True)
-class IgnorePattern:
+class IgnorePattern(FrozenRecord):
     """One compiled line of an ignore file.
 
     ``regex`` matches a path (relative to the ignore file's folder) that the pattern
     matches itself; ``dir_only`` patterns (a trailing ``/``) match directories only.
     """
 
-    text: str
-    line: int
-    exclude: bool  # False for a negated (``!``) pattern
-    regex: re.Pattern[str]
-    dir_only: bool
+    __slots__ = ("text", "line", "exclude", "regex", "dir_only")
+
+    text: Final[str]
+    line: Final[int]
+    exclude: Final[bool]  # False for a negated (``!``) pattern
+    regex: Final[re.Pattern[str]]
+    dir_only: Final[bool]
+
+    def __init__(
+        self, text: str, line: int, exclude: bool, regex: re.Pattern[str], dir_only: bool
+    ) -> None:
+        self.text = text
+        self.line = line
+        self.exclude = exclude
+        self.regex = regex
+        self.dir_only = dir_only
 
     def matches(self, path: str, *, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:

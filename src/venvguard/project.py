@@ -13,13 +13,14 @@ import posixpath
 import shutil
 import stat
 import subprocess
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Final
 
 from venvguard import memo
 from venvguard.config import ConfigError
 from venvguard.findings import Notice
+from venvguard.records import FrozenRecord
 
 #: Folders never entered when walking a plain folder.
 _NEVER_WALK = frozenset({".git", ".hg", ".svn"})
@@ -192,25 +193,39 @@ def read_ignore_file(path: Path, limit: int) -> bytes | None:
     return data if data is not None and len(data) <= limit else None
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(FrozenRecord):
     """A file's text, decoded, or why it could not be read."""
 
-    text: str | None
-    notice: Notice | None = None
+    __slots__ = ("text", "notice")
+
+    text: Final[str | None]
+    notice: Final[Notice | None]
+
+    def __init__(self, text: str | None, notice: Notice | None = None) -> None:
+        self.text = text
+        self.notice = notice
 
 
-@dataclass
 class Project:
-    """A repository (or plain folder) rooted at ``root``."""
+    """A repository (or plain folder) rooted at ``root``.
 
-    root: Path
-    is_git: bool
-    max_file_size: int = 10 * 1024 * 1024
-    _texts: dict[str, SourceText] = field(default_factory=dict, repr=False)
-    _hashes: dict[str, int] = field(default_factory=dict, repr=False)
-    _walk_ignored_dirs: list[str] = field(default_factory=list, repr=False)
-    _ignored_query: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    Equal only to itself: it holds what it has read and the git queries under way.
+    """
+
+    def __init__(self, root: Path, is_git: bool, max_file_size: int = 10 * 1024 * 1024) -> None:
+        self.root = root
+        self.is_git = is_git
+        self.max_file_size = max_file_size
+        self._texts: dict[str, SourceText] = {}
+        self._hashes: dict[str, int] = {}
+        self._walk_ignored_dirs: list[str] = []
+        self._ignored_query: subprocess.Popen[bytes] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Project(root={self.root!r}, is_git={self.is_git!r}, "
+            f"max_file_size={self.max_file_size!r})"
+        )
 
     @classmethod
     def discover(cls, path: Path, max_file_size: int = 10 * 1024 * 1024) -> Project:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Final
 
 from venvguard.findings import Finding
 from venvguard.project import Project
+from venvguard.records import FrozenRecord, Record
 from venvguard.rules import RULES
 
 
@@ -67,9 +68,13 @@ _DIRECTIVE = re.compile(
 _COMMENT_ONLY = re.compile(r"""^\s*["']?\s*(?:#|//|REM\b|::|<!--|\.\.)""", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Directive:
-    codes: tuple[str, ...] | None  # None: every code
+class _Directive(FrozenRecord):
+    __slots__ = ("codes",)
+
+    codes: Final[tuple[str, ...] | None]  # None: every code
+
+    def __init__(self, codes: tuple[str, ...] | None) -> None:
+        self.codes = codes
 
     def covers(self, code: str) -> bool:
         return self.codes is None or any(code.startswith(c) for c in self.codes)
@@ -82,11 +87,18 @@ def _parse_codes(raw: str | None) -> tuple[str, ...] | None:
     return codes or None
 
 
-@dataclass
-class _FileDirectives:
-    by_line: dict[int, _Directive] = field(default_factory=dict)
-    comment_lines: set[int] = field(default_factory=set)
-    whole_file: list[_Directive] = field(default_factory=list)
+class _FileDirectives(Record):
+    __slots__ = ("by_line", "comment_lines", "whole_file")
+
+    def __init__(
+        self,
+        by_line: dict[int, _Directive] | None = None,
+        comment_lines: set[int] | None = None,
+        whole_file: list[_Directive] | None = None,
+    ) -> None:
+        self.by_line = {} if by_line is None else by_line
+        self.comment_lines = set() if comment_lines is None else comment_lines
+        self.whole_file = [] if whole_file is None else whole_file
 
     @classmethod
     def scan(cls, text: str) -> _FileDirectives:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from venvguard.records import FrozenRecord
 
 if TYPE_CHECKING:
     from venvguard.project import Project
@@ -30,8 +31,7 @@ _VERSION = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?")
 _NEVER_WALK = frozenset({".git", ".hg", ".svn"})
 
 
-@dataclass(frozen=True)
-class PyvenvCfg:
+class PyvenvCfg(FrozenRecord):
     """What a ``pyvenv.cfg`` says.
 
     ``version`` is the base interpreter's version as a tuple of ints (``(3, 11, 4)``), from
@@ -40,15 +40,49 @@ class PyvenvCfg:
     ``problems`` lists ``(line, message)`` for lines or values that made no sense.
     """
 
-    path: Path
-    home: str | None
-    version: tuple[int, ...] | None
-    version_string: str | None
-    include_system_site_packages: bool
-    executable: str | None
-    command: str | None
-    raw: dict[str, str] = field(default_factory=dict)
-    problems: tuple[tuple[int, str], ...] = ()
+    __slots__ = (
+        "path",
+        "home",
+        "version",
+        "version_string",
+        "include_system_site_packages",
+        "executable",
+        "command",
+        "raw",
+        "problems",
+    )
+
+    path: Final[Path]
+    home: Final[str | None]
+    version: Final[tuple[int, ...] | None]
+    version_string: Final[str | None]
+    include_system_site_packages: Final[bool]
+    executable: Final[str | None]
+    command: Final[str | None]
+    raw: Final[dict[str, str]]
+    problems: Final[tuple[tuple[int, str], ...]]
+
+    def __init__(
+        self,
+        path: Path,
+        home: str | None,
+        version: tuple[int, ...] | None,
+        version_string: str | None,
+        include_system_site_packages: bool,
+        executable: str | None,
+        command: str | None,
+        raw: dict[str, str] | None = None,
+        problems: tuple[tuple[int, str], ...] = (),
+    ) -> None:
+        self.path = path
+        self.home = home
+        self.version = version
+        self.version_string = version_string
+        self.include_system_site_packages = include_system_site_packages
+        self.executable = executable
+        self.command = command
+        self.raw = {} if raw is None else raw
+        self.problems = problems
 
 
 def parse_version(text: str) -> tuple[int, ...] | None:
@@ -257,18 +291,25 @@ def _layout_folders(path: str) -> Iterator[str]:
             yield folder
 
 
-@dataclass(frozen=True)
-class ProjectVenv:
+class ProjectVenv(FrozenRecord):
     """A venv of a repository: where it is (relative, ``/``-separated) and what git sees.
 
     ``tracked`` counts its files in git's index; ``addable`` its untracked files that
     ``git add -A`` would add (not ignored). A venv with neither is ignored (or empty).
     """
 
-    path: str
-    kind: str
-    tracked: int
-    addable: int
+    __slots__ = ("path", "kind", "tracked", "addable")
+
+    path: Final[str]
+    kind: Final[str]
+    tracked: Final[int]
+    addable: Final[int]
+
+    def __init__(self, path: str, kind: str, tracked: int, addable: int) -> None:
+        self.path = path
+        self.kind = kind
+        self.tracked = tracked
+        self.addable = addable
 
     @property
     def ignored(self) -> bool:

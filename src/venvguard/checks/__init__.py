@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from types import ModuleType
-from typing import Protocol, cast
+from typing import Final, Protocol, cast
 
 from venvguard.context import Context
 from venvguard.findings import FileEdit, Finding, Notice
+from venvguard.records import FrozenRecord
 
 
 class CheckModule(Protocol):
@@ -27,10 +27,15 @@ class CheckModule(Protocol):
     def run(self, ctx: Context) -> Iterable[Finding | Notice]: ...
 
 
-@dataclass(frozen=True)
-class CheckFamily:
-    prefix: str
-    module: str
+class CheckFamily(FrozenRecord):
+    __slots__ = ("prefix", "module")
+
+    prefix: Final[str]
+    module: Final[str]
+
+    def __init__(self, prefix: str, module: str) -> None:
+        self.prefix = prefix
+        self.module = module
 
     def load(self) -> CheckModule:
         return cast(CheckModule, importlib.import_module(self.module))

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Final, Protocol, cast
 
 from venvguard.engine import Result
+from venvguard.records import FrozenRecord
 
 
-@dataclass(frozen=True)
-class RenderOptions:
-    color: bool = False
-    quiet: bool = False
-    strict: bool = False
-    fixed: bool = False  # --fix was given: edits in results were applied
+class RenderOptions(FrozenRecord):
+    __slots__ = ("color", "quiet", "strict", "fixed")
+
+    color: Final[bool]
+    quiet: Final[bool]
+    strict: Final[bool]
+    fixed: Final[bool]  # --fix was given: edits in results were applied
+
+    def __init__(
+        self, color: bool = False, quiet: bool = False, strict: bool = False, fixed: bool = False
+    ) -> None:
+        self.color = color
+        self.quiet = quiet
+        self.strict = strict
+        self.fixed = fixed
 
 
 class Reporter(Protocol):
