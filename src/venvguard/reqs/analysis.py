@@ -8,13 +8,13 @@ own for the target Python and platform (see ``fresh``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from venvguard.config import Config
 from venvguard.findings import Finding, Notice
 from venvguard.project import Project
+from venvguard.records import Record
 from venvguard.reqs.locks import Locks
 
 if TYPE_CHECKING:
@@ -24,18 +24,31 @@ if TYPE_CHECKING:
 STATIC_CODES = frozenset({"VG201", "VG205", "VG206"})
 
 
-@dataclass
-class Analysis:
-    """Findings and notices of one run, with what the fixes need."""
+class Analysis(Record):
+    """Findings and notices of one run, with what the fixes need.
 
-    locks: Locks
-    findings: list[Finding] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    #: (path, line) of an item -> version to pin; lock path -> distributions to add.
-    repins: dict[tuple[str, int], str] = field(default_factory=dict)
-    additions: dict[str, list[Distribution]] = field(default_factory=dict)
-    #: files of a verdict taken from the fresh-mode cache (no lock was parsed).
-    cached_files: list[str] = field(default_factory=list)
+    ``repins`` maps (path, line) of an item to the version to pin, ``additions`` a lock's
+    path to the distributions to add; ``cached_files`` are the files of a verdict taken
+    from the cache (no lock was parsed).
+    """
+
+    __slots__ = ("locks", "findings", "notices", "repins", "additions", "cached_files")
+
+    def __init__(
+        self,
+        locks: Locks,
+        findings: list[Finding] | None = None,
+        notices: list[Notice] | None = None,
+        repins: dict[tuple[str, int], str] | None = None,
+        additions: dict[str, list[Distribution]] | None = None,
+        cached_files: list[str] | None = None,
+    ) -> None:
+        self.locks = locks
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.notices: list[Notice] = [] if notices is None else notices
+        self.repins: dict[tuple[str, int], str] = {} if repins is None else repins
+        self.additions: dict[str, list[Distribution]] = {} if additions is None else additions
+        self.cached_files: list[str] = [] if cached_files is None else cached_files
 
     @property
     def files(self) -> list[str]:

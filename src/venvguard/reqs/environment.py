@@ -16,23 +16,45 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from venvguard.config import ConfigError
+from venvguard.records import FrozenRecord
 from venvguard.venvs import PYVENV_CFG, parse_pyvenv_cfg, site_packages_dirs
 
 
-@dataclass(frozen=True)
-class Environment:
-    """A Python environment on this machine: where its packages are, which Python it is."""
+class Environment(FrozenRecord):
+    """A Python environment on this machine: where its packages are, which Python it is.
 
-    path: Path
-    python_version: tuple[int, ...]
-    implementation: str = "CPython"
-    site_dirs: tuple[Path, ...] = ()
-    system_dirs: tuple[Path, ...] = ()
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    ``notes`` are not part of its identity (``==``, hash).
+    """
+
+    __slots__ = ("path", "python_version", "implementation", "site_dirs", "system_dirs", "notes")
+    _compare = ("path", "python_version", "implementation", "site_dirs", "system_dirs")
+
+    path: Final[Path]
+    python_version: Final[tuple[int, ...]]
+    implementation: Final[str]
+    site_dirs: Final[tuple[Path, ...]]
+    system_dirs: Final[tuple[Path, ...]]
+    notes: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        path: Path,
+        python_version: tuple[int, ...],
+        implementation: str = "CPython",
+        site_dirs: tuple[Path, ...] = (),
+        system_dirs: tuple[Path, ...] = (),
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.python_version = python_version
+        self.implementation = implementation
+        self.site_dirs = site_dirs
+        self.system_dirs = system_dirs
+        self.notes = notes
 
     def shown(self, root: Path) -> str:
         try:

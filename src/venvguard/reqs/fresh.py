@@ -21,13 +21,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from venvguard.config import Config
 from venvguard.findings import Finding, Notice
 from venvguard.project import Project
+from venvguard.records import FrozenRecord, Record
 from venvguard.reqs.analysis import Analysis
 from venvguard.reqs.verdicts import load_verdict, save_verdict
 
@@ -43,26 +43,43 @@ _BUILD_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Target:
-    python_version: str
-    platform: str
-    allow_build: bool
+class Target(FrozenRecord):
+    __slots__ = ("python_version", "platform", "allow_build")
+
+    python_version: Final[str]
+    platform: Final[str]
+    allow_build: Final[bool]
+
+    def __init__(self, python_version: str, platform: str, allow_build: bool) -> None:
+        self.python_version = python_version
+        self.platform = platform
+        self.allow_build = allow_build
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
         return tuple(int(part) for part in self.python_version.split(".") if part.isdigit())
 
 
-@dataclass
-class Resolution:
-    """What a resolver chose, by normalized name, or why it could not."""
+class Resolution(Record):
+    """What a resolver chose, by normalized name, or why it could not.
 
-    distributions: dict[str, Distribution] = field(default_factory=dict)
-    hashes: dict[str, list[str]] = field(default_factory=dict)
-    error: str | None = None
-    #: False for failures that may pass next time (network, a missing resolver).
-    cacheable: bool = True
+    ``cacheable`` is false for failures that may pass next time (network, a missing
+    resolver).
+    """
+
+    __slots__ = ("distributions", "hashes", "error", "cacheable")
+
+    def __init__(
+        self,
+        distributions: dict[str, Distribution] | None = None,
+        hashes: dict[str, list[str]] | None = None,
+        error: str | None = None,
+        cacheable: bool = True,
+    ) -> None:
+        self.distributions: dict[str, Distribution] = {} if distributions is None else distributions
+        self.hashes: dict[str, list[str]] = {} if hashes is None else hashes
+        self.error = error
+        self.cacheable = cacheable
 
 
 def target_of(config: Config) -> Target:
@@ -337,7 +354,11 @@ def _run_key(
     resolver = "uv" if _uv_binary() is not None else f"pip@{sys.executable}"
     header = {
         "cache": CACHE_VERSION,
-        "target": asdict(target),
+        "target": {
+            "python_version": target.python_version,
+            "platform": target.platform,
+            "allow_build": target.allow_build,
+        },
         "settings": settings,
         "resolver": resolver,
         "select": sorted(names),

@@ -12,18 +12,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from packaging.utils import canonicalize_name
+
+from venvguard.records import FrozenRecord
 
 #: ``pip freeze`` always leaves pip out, and the build tools too on Python < 3.12.
 ALWAYS_HIDDEN = frozenset({"pip"})
 HIDDEN_BEFORE_312 = frozenset({"setuptools", "wheel", "distribute"})
 
 
-@dataclass(frozen=True)
-class Distribution:
+class Distribution(FrozenRecord):
     """One installed (or resolved) distribution.
 
     ``url`` is the direct URL it was installed from (PEP 610), ``editable`` whether it is
@@ -31,15 +32,49 @@ class Distribution:
     ``include-system-site-packages``.
     """
 
-    name: str
-    version: str
-    url: str | None = None
-    editable: bool = False
-    vcs: str | None = None
-    commit: str | None = None
-    archive_hash: str | None = None
-    subdirectory: str | None = None
-    system: bool = False
+    __slots__ = (
+        "name",
+        "version",
+        "url",
+        "editable",
+        "vcs",
+        "commit",
+        "archive_hash",
+        "subdirectory",
+        "system",
+    )
+
+    name: Final[str]
+    version: Final[str]
+    url: Final[str | None]
+    editable: Final[bool]
+    vcs: Final[str | None]
+    commit: Final[str | None]
+    archive_hash: Final[str | None]
+    subdirectory: Final[str | None]
+    system: Final[bool]
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        url: str | None = None,
+        editable: bool = False,
+        vcs: str | None = None,
+        commit: str | None = None,
+        archive_hash: str | None = None,
+        subdirectory: str | None = None,
+        system: bool = False,
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.url = url
+        self.editable = editable
+        self.vcs = vcs
+        self.commit = commit
+        self.archive_hash = archive_hash
+        self.subdirectory = subdirectory
+        self.system = system
 
     @property
     def key(self) -> str:
@@ -120,8 +155,8 @@ def _from_dist_info(folder: Path, system: bool) -> Distribution | None:
         system=system,
     )
     if isinstance(vcs_info, dict):
-        return _replace(
-            distribution, vcs=str(vcs_info.get("vcs")), commit=str(vcs_info.get("commit_id"))
+        return distribution.replace(
+            vcs=str(vcs_info.get("vcs")), commit=str(vcs_info.get("commit_id"))
         )
     if isinstance(archive_info, dict):
         digest = archive_info.get("hash")
@@ -129,14 +164,8 @@ def _from_dist_info(folder: Path, system: bool) -> Distribution | None:
         if not isinstance(digest, str) and isinstance(hashes, dict) and hashes:
             algorithm, value = sorted(hashes.items())[0]
             digest = f"{algorithm}={value}"
-        return _replace(distribution, archive_hash=digest if isinstance(digest, str) else None)
+        return distribution.replace(archive_hash=digest if isinstance(digest, str) else None)
     return distribution
-
-
-def _replace(distribution: Distribution, **changes: object) -> Distribution:
-    import dataclasses
-
-    return dataclasses.replace(distribution, **changes)  # type: ignore[arg-type]
 
 
 def _from_egg_info(path: Path, system: bool, editable: bool) -> Distribution | None:

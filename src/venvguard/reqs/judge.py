@@ -9,12 +9,12 @@ environment would read both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from packaging.markers import Marker
 from packaging.version import InvalidVersion
 
 from venvguard.findings import Finding
+from venvguard.records import Record
 from venvguard.reqs.installed import Distribution
 from venvguard.reqs.reqfile import Item, LockFile
 
@@ -96,15 +96,24 @@ def _both_apply(a: Marker | None, b: Marker | None, judged: Mapping[str, str]) -
     return False
 
 
-@dataclass
-class Verdict:
-    """What one lock looks like against one set of distributions."""
+class Verdict(Record):
+    """What one lock looks like against one set of distributions.
 
-    findings: list[Finding] = field(default_factory=list)
-    #: (path, line) of an item -> the version it should pin (VG201/VG204 fixes).
-    repins: dict[tuple[str, int], str] = field(default_factory=dict)
-    #: Distributions to add to the lock (VG202 fixes).
-    additions: list[Distribution] = field(default_factory=list)
+    ``repins`` maps (path, line) of an item to the version it should pin (VG201/VG204
+    fixes); ``additions`` are distributions to add to the lock (VG202 fixes).
+    """
+
+    __slots__ = ("findings", "repins", "additions")
+
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        repins: dict[tuple[str, int], str] | None = None,
+        additions: list[Distribution] | None = None,
+    ) -> None:
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.repins: dict[tuple[str, int], str] = {} if repins is None else repins
+        self.additions: list[Distribution] = [] if additions is None else additions
 
 
 def _where(item: Item) -> str:

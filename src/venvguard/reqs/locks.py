@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from venvguard.findings import Notice
 from venvguard.project import Project
+from venvguard.records import Record
 
 if TYPE_CHECKING:
     from venvguard.reqs.reqfile import LockFile
@@ -22,12 +22,16 @@ if TYPE_CHECKING:
 _DEFAULT = re.compile(r"^(requirements[^/]*\.txt|requirements/[^/]+\.txt)$")
 
 
-@dataclass
-class Locks:
+class Locks(Record):
     """The root locks of a repository, and what could not be read."""
 
-    roots: list[LockFile] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
+    __slots__ = ("roots", "notices")
+
+    def __init__(
+        self, roots: list[LockFile] | None = None, notices: list[Notice] | None = None
+    ) -> None:
+        self.roots: list[LockFile] = [] if roots is None else roots
+        self.notices: list[Notice] = [] if notices is None else notices
 
     @property
     def files(self) -> list[str]:

@@ -16,9 +16,10 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
+from venvguard.records import FrozenRecord, Record
 from venvguard.reqs.requirement import (
     InvalidLine,
     Requirement508,
@@ -40,12 +41,21 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class OptionSpec:
-    dest: str
-    long: tuple[str, ...]
-    short: str | None = None
-    takes_value: bool = True
+class OptionSpec(FrozenRecord):
+    __slots__ = ("dest", "long", "short", "takes_value")
+
+    dest: Final[str]
+    long: Final[tuple[str, ...]]
+    short: Final[str | None]
+    takes_value: Final[bool]
+
+    def __init__(
+        self, dest: str, long: tuple[str, ...], short: str | None = None, takes_value: bool = True
+    ) -> None:
+        self.dest = dest
+        self.long = long
+        self.short = short
+        self.takes_value = takes_value
 
 
 #: The options of a requirements file, as current pip (26) defines them.
@@ -74,8 +84,7 @@ _BY_LONG = {name: spec for spec in OPTIONS for name in spec.long}
 _BY_SHORT = {spec.short: spec for spec in OPTIONS if spec.short}
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(FrozenRecord):
     """One requirement of a lock: where it is written and what it means.
 
     ``line`` is the first physical line (pip's line number), ``end_line`` the last one of
@@ -83,55 +92,124 @@ class Item:
     pip sees it (after comments and continuations).
     """
 
-    path: str
-    line: int
-    end_line: int
-    column: int
-    text: str
-    requirement: Requirement508
-    hashes: tuple[str, ...] = ()
-    constraint: bool = False
+    __slots__ = (
+        "path",
+        "line",
+        "end_line",
+        "column",
+        "text",
+        "requirement",
+        "hashes",
+        "constraint",
+    )
+
+    path: Final[str]
+    line: Final[int]
+    end_line: Final[int]
+    column: Final[int]
+    text: Final[str]
+    requirement: Final[Requirement508]
+    hashes: Final[tuple[str, ...]]
+    constraint: Final[bool]
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        end_line: int,
+        column: int,
+        text: str,
+        requirement: Requirement508,
+        hashes: tuple[str, ...] = (),
+        constraint: bool = False,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.end_line = end_line
+        self.column = column
+        self.text = text
+        self.requirement = requirement
+        self.hashes = hashes
+        self.constraint = constraint
 
     @property
     def key(self) -> str | None:
         return self.requirement.key
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(FrozenRecord):
     """An option line's setting (``dest`` as pip names it) and where it was written."""
 
-    path: str
-    line: int
-    dest: str
-    value: str | bool
+    __slots__ = ("path", "line", "dest", "value")
+
+    path: Final[str]
+    line: Final[int]
+    dest: Final[str]
+    value: Final[str | bool]
+
+    def __init__(self, path: str, line: int, dest: str, value: str | bool) -> None:
+        self.path = path
+        self.line = line
+        self.dest = dest
+        self.value = value
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FrozenRecord):
     """A line pip would refuse (VG206)."""
 
-    path: str
-    line: int
-    column: int
-    message: str
+    __slots__ = ("path", "line", "column", "message")
+
+    path: Final[str]
+    line: Final[int]
+    column: Final[int]
+    message: Final[str]
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
 
 
-@dataclass
-class LockFile:
-    """A root requirements file with everything it includes, in pip's reading order."""
+class LockFile(Record):
+    """A root requirements file with everything it includes, in pip's reading order.
 
-    path: str
-    items: list[Item] = field(default_factory=list)
-    options: list[Option] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: Every file read for this lock, the root first (paths as given to the reader).
-    files: list[str] = field(default_factory=list)
-    #: Files reached with ``-r`` and with ``-c``.
-    included: set[str] = field(default_factory=set)
-    constraint_files: set[str] = field(default_factory=set)
-    #: Includes that could not be followed (a URL): (path, line, target).
-    unfollowed: list[tuple[str, int, str]] = field(default_factory=list)
+    ``files`` lists every file read for this lock, the root first (paths as given to the
+    reader); ``included`` and ``constraint_files`` the files reached with ``-r`` and with
+    ``-c``; ``unfollowed`` the includes that could not be followed (a URL) as (path, line,
+    target).
+    """
+
+    __slots__ = (
+        "path",
+        "items",
+        "options",
+        "problems",
+        "files",
+        "included",
+        "constraint_files",
+        "unfollowed",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        items: list[Item] | None = None,
+        options: list[Option] | None = None,
+        problems: list[Problem] | None = None,
+        files: list[str] | None = None,
+        included: set[str] | None = None,
+        constraint_files: set[str] | None = None,
+        unfollowed: list[tuple[str, int, str]] | None = None,
+    ) -> None:
+        self.path = path
+        self.items: list[Item] = [] if items is None else items
+        self.options: list[Option] = [] if options is None else options
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.files: list[str] = [] if files is None else files
+        self.included: set[str] = set() if included is None else included
+        self.constraint_files: set[str] = set() if constraint_files is None else constraint_files
+        self.unfollowed: list[tuple[str, int, str]] = [] if unfollowed is None else unfollowed
 
     @property
     def requirements(self) -> list[Item]:
@@ -139,12 +217,19 @@ class LockFile:
         return [item for item in self.items if not item.constraint]
 
 
-@dataclass(frozen=True)
-class LogicalLine:
-    line: int
-    end_line: int
-    column: int
-    text: str
+class LogicalLine(FrozenRecord):
+    __slots__ = ("line", "end_line", "column", "text")
+
+    line: Final[int]
+    end_line: Final[int]
+    column: Final[int]
+    text: Final[str]
+
+    def __init__(self, line: int, end_line: int, column: int, text: str) -> None:
+        self.line = line
+        self.end_line = end_line
+        self.column = column
+        self.text = text
 
 
 def logical_lines(content: str) -> list[LogicalLine]:

@@ -16,13 +16,15 @@ import os
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+
+from venvguard.records import FrozenRecord
 
 VCS_NAMES = ("bzr", "git", "hg", "svn")
 VCS_SCHEMES = frozenset(
@@ -60,20 +62,37 @@ class InvalidLine(Exception):
     """pip would refuse this line; the message says why, in one line."""
 
 
-@dataclass(frozen=True)
-class Requirement508:
+class Requirement508(FrozenRecord):
     """A requirement as pip understands it.
 
     ``name`` is as written (``None`` for an unnamed link), ``key`` its PEP 503 form.
     ``url`` is set for links and ``name @ url``; local paths become ``file:`` URLs.
     """
 
-    name: str | None
-    specifier: SpecifierSet
-    extras: frozenset[str]
-    marker: Marker | None
-    url: str | None
-    editable: bool = False
+    __slots__ = ("name", "specifier", "extras", "marker", "url", "editable")
+
+    name: Final[str | None]
+    specifier: Final[SpecifierSet]
+    extras: Final[frozenset[str]]
+    marker: Final[Marker | None]
+    url: Final[str | None]
+    editable: Final[bool]
+
+    def __init__(
+        self,
+        name: str | None,
+        specifier: SpecifierSet,
+        extras: frozenset[str],
+        marker: Marker | None,
+        url: str | None,
+        editable: bool = False,
+    ) -> None:
+        self.name = name
+        self.specifier = specifier
+        self.extras = extras
+        self.marker = marker
+        self.url = url
+        self.editable = editable
 
     @property
     def key(self) -> str | None:
