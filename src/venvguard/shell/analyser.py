@@ -11,9 +11,9 @@ it, most specific first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Final, Protocol
 
+from venvguard.records import FrozenRecord, Record
 from venvguard.shell.commands import (
     Install,
     Invocation,
@@ -31,13 +31,19 @@ class Positions(Protocol):
     def position(self, row: int, column: int) -> tuple[int, int]: ...
 
 
-@dataclass(frozen=True)
-class Nested:
+class Nested(FrozenRecord):
     """Positions of code found inside a string that starts at ``row``/``column``."""
 
-    parent: Positions
-    row: int
-    column: int
+    __slots__ = ("parent", "row", "column")
+
+    parent: Final[Positions]
+    row: Final[int]
+    column: Final[int]
+
+    def __init__(self, parent: Positions, row: int, column: int) -> None:
+        self.parent = parent
+        self.row = row
+        self.column = column
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         if row == 0:
@@ -45,44 +51,79 @@ class Nested:
         return self.parent.position(self.row + row, column)
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(FrozenRecord):
     """How the code being analysed runs, inherited by code nested in it."""
 
-    positions: Positions
-    as_root: str | None = None
-    elsewhere: str | None = None
-    managed: str | None = None
-    depth: int = 0
+    __slots__ = ("positions", "as_root", "elsewhere", "managed", "depth")
+
+    positions: Final[Positions]
+    as_root: Final[str | None]
+    elsewhere: Final[str | None]
+    managed: Final[str | None]
+    depth: Final[int]
+
+    def __init__(
+        self,
+        positions: Positions,
+        as_root: str | None = None,
+        elsewhere: str | None = None,
+        managed: str | None = None,
+        depth: int = 0,
+    ) -> None:
+        self.positions = positions
+        self.as_root = as_root
+        self.elsewhere = elsewhere
+        self.managed = managed
+        self.depth = depth
 
 
-@dataclass
-class Hit:
+class Hit(Record):
     """A command that breaks one or more rules; ``rules`` is (code, reason), best first."""
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    text: str
-    rules: list[tuple[str, str]]
-    install: Install | None = None
+    __slots__ = ("line", "column", "end_line", "end_column", "text", "rules", "install")
+
+    def __init__(
+        self,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        text: str,
+        rules: list[tuple[str, str]],
+        install: Install | None = None,
+    ) -> None:
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.text = text
+        self.rules = rules
+        self.install = install
 
 
 #: How many levels of code in strings (``bash -c '...'``) are followed.
 MAX_DEPTH = 8
 
 
-@dataclass
-class Analyser:
+class Analyser(Record):
     """Collects hits over the snippets of one file."""
 
-    outside_venv: bool = True  # whether VG305 applies to this file
-    allow_user: frozenset[str] = frozenset({"pipx"})
-    hits: dict[tuple[int, int], Hit] = field(default_factory=dict)
-    problems: list[int] = field(default_factory=list)
-    #: Lines of shell code nested too deeply (``sh -c`` in ``sh -c`` ...) to be read.
-    too_deep: list[int] = field(default_factory=list)
+    __slots__ = ("outside_venv", "allow_user", "hits", "problems", "too_deep")
+
+    def __init__(
+        self,
+        outside_venv: bool = True,
+        allow_user: frozenset[str] = frozenset({"pipx"}),
+        hits: dict[tuple[int, int], Hit] | None = None,
+        problems: list[int] | None = None,
+        too_deep: list[int] | None = None,
+    ) -> None:
+        self.outside_venv = outside_venv  # whether VG305 applies to this file
+        self.allow_user = allow_user
+        self.hits: dict[tuple[int, int], Hit] = {} if hits is None else hits
+        self.problems: list[int] = [] if problems is None else problems
+        #: Lines of shell code nested too deeply (``sh -c`` in ``sh -c`` ...) to be read.
+        self.too_deep: list[int] = [] if too_deep is None else too_deep
 
     def run(self, snippets: Iterable[Snippet]) -> None:
         """Analyse the snippets of one file in order, carrying state where they share a shell."""
@@ -137,7 +178,7 @@ class Analyser:
         if unwrapped.code_words:
             first = unwrapped.code_words[0]
             text = " ".join(word.value for word in unwrapped.code_words)
-            nested = replace(inner, positions=Nested(frame.positions, first.row, first.column))
+            nested = inner.replace(positions=Nested(frame.positions, first.row, first.column))
             code_dialect = "batch" if dialect == "batch" else "bash"
             self.code(text, state.copy(), nested, code_dialect)
             return unwrapped
@@ -158,9 +199,9 @@ class Analyser:
         return unwrapped
 
     def _nested_code(self, code: Word, state: ShellState, frame: Frame, dialect: str) -> None:
-        nested = replace(frame, positions=Nested(frame.positions, code.row, code.column))
+        nested = frame.replace(positions=Nested(frame.positions, code.row, code.column))
         if not code.exact:
-            nested = replace(frame, positions=_Fixed(frame.positions, code.row, code.column))
+            nested = frame.replace(positions=_Fixed(frame.positions, code.row, code.column))
         self.code(code.value, state.copy(), nested, "batch" if dialect == "batch" else "bash")
 
     def _judge(
@@ -234,13 +275,19 @@ class Analyser:
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
 
 
-@dataclass(frozen=True)
-class _Fixed:
+class _Fixed(FrozenRecord):
     """Positions for code whose columns cannot be traced (escapes changed it): its start."""
 
-    parent: Positions
-    row: int
-    column: int
+    __slots__ = ("parent", "row", "column")
+
+    parent: Final[Positions]
+    row: Final[int]
+    column: Final[int]
+
+    def __init__(self, parent: Positions, row: int, column: int) -> None:
+        self.parent = parent
+        self.row = row
+        self.column = column
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         if row == 0:

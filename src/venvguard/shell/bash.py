@@ -272,13 +272,10 @@ class _Walker:
         return last
 
     def heredoc_code(self, heredoc: Any, state: ShellState, reader: Any) -> None:
-        from dataclasses import replace
-
         from venvguard.shell.analyser import Nested
 
         row, column = self.point(heredoc.start_point)
-        frame = replace(
-            self.frame,
+        frame = self.frame.replace(
             positions=Nested(self.frame.positions, row, column),
             as_root=self.frame.as_root or reader.as_root,
             elsewhere=self.frame.elsewhere or reader.elsewhere,

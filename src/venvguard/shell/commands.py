@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Final
 
+from venvguard.records import FrozenRecord, Record
 from venvguard.shell.pip_options import (
     Options,
     env_option,
@@ -31,14 +32,30 @@ _EASY_INSTALL = re.compile(r"^easy_install(?:-[0-9.]+)?$")
 _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh", "ash", "mksh", "busybox"})
 
 
-@dataclass(frozen=True)
-class _Spec:
-    """How a wrapper's own options look, so they can be skipped."""
+class _Spec(FrozenRecord):
+    """How a wrapper's own options look, so they can be skipped.
 
-    short_with_value: str = ""
-    long_with_value: frozenset[str] = frozenset()
-    assignments: bool = False
-    positional: int = 0  # words between the options and the wrapped command
+    ``positional`` counts the words between the options and the wrapped command.
+    """
+
+    __slots__ = ("short_with_value", "long_with_value", "assignments", "positional")
+
+    short_with_value: Final[str]
+    long_with_value: Final[frozenset[str]]
+    assignments: Final[bool]
+    positional: Final[int]
+
+    def __init__(
+        self,
+        short_with_value: str = "",
+        long_with_value: frozenset[str] = frozenset(),
+        assignments: bool = False,
+        positional: int = 0,
+    ) -> None:
+        self.short_with_value = short_with_value
+        self.long_with_value = long_with_value
+        self.assignments = assignments
+        self.positional = positional
 
 
 _ROOT_WRAPPERS = {
@@ -188,18 +205,39 @@ _SSH_SPEC = _Spec("bcDEeFIiJLlmOoPpQRSWw", positional=1)
 _KUBECTL_SPEC = _Spec("nc", frozenset({"--namespace", "--container", "--context"}), positional=1)
 
 
-@dataclass
-class Unwrapped:
+class Unwrapped(Record):
     """A command with its wrappers peeled off."""
 
-    words: list[Word]
-    env: dict[str, str] = field(default_factory=dict)
-    as_root: str | None = None  # the wrapper that made it run as root
-    elsewhere: str | None = None  # the runner that ran it on another machine or container
-    managed: str | None = None  # "venv" or "conda": run inside an environment a tool manages
-    code: Word | None = None  # shell code passed as a string (bash -c, su -c, ssh)
-    code_words: list[Word] | None = None  # several words that form the code (ssh host a b)
-    shell_reads_stdin: bool = False  # a shell that reads its commands from stdin
+    __slots__ = (
+        "words",
+        "env",
+        "as_root",
+        "elsewhere",
+        "managed",
+        "code",
+        "code_words",
+        "shell_reads_stdin",
+    )
+
+    def __init__(
+        self,
+        words: list[Word],
+        env: dict[str, str] | None = None,
+        as_root: str | None = None,
+        elsewhere: str | None = None,
+        managed: str | None = None,
+        code: Word | None = None,
+        code_words: list[Word] | None = None,
+        shell_reads_stdin: bool = False,
+    ) -> None:
+        self.words = words
+        self.env: dict[str, str] = {} if env is None else env
+        self.as_root = as_root  # the wrapper that made it run as root
+        self.elsewhere = elsewhere  # the runner that ran it on another machine or container
+        self.managed = managed  # "venv" or "conda": run inside an environment a tool manages
+        self.code = code  # shell code passed as a string (bash -c, su -c, ssh)
+        self.code_words = code_words  # several words that form the code (ssh host a b)
+        self.shell_reads_stdin = shell_reads_stdin  # a shell that reads commands from stdin
 
 
 def basename(program: str) -> str:
@@ -418,32 +456,74 @@ def _find_any(words: Sequence[Word], start: int, wanted: Sequence[str], limit: i
 # --- installers -----------------------------------------------------------------------------
 
 
-@dataclass
-class Install:
+class Install(Record):
     """A package install and everything that decides where it goes."""
 
-    tool: str  # "pip", "uv pip", "easy_install", "setup.py", "get-pip.py", "pipenv", ...
-    program: Word | None  # the word naming the pip or Python that runs; None: implicit
-    bare_pip: bool = False
-    user: bool = False
-    packages: tuple[str, ...] | None = None  # plain requirement names, for the allowlist
-    break_system: bool = False
-    system: str | None = None  # why it targets the system: "--system", "--prefix /usr"
-    local_target: bool = False  # into a project folder: no environment is touched
-    requires_venv: bool = False  # the installer refuses to run outside a venv
-    managed: bool = False  # the installer itself only installs into a venv (uv pip)
+    __slots__ = (
+        "tool",
+        "program",
+        "bare_pip",
+        "user",
+        "packages",
+        "break_system",
+        "system",
+        "local_target",
+        "requires_venv",
+        "managed",
+    )
+
+    def __init__(
+        self,
+        tool: str,
+        program: Word | None,
+        bare_pip: bool = False,
+        user: bool = False,
+        packages: tuple[str, ...] | None = None,
+        break_system: bool = False,
+        system: str | None = None,
+        local_target: bool = False,
+        requires_venv: bool = False,
+        managed: bool = False,
+    ) -> None:
+        self.tool = tool  # "pip", "uv pip", "easy_install", "setup.py", "get-pip.py", ...
+        self.program = program  # the word naming the pip or Python that runs; None: implicit
+        self.bare_pip = bare_pip
+        self.user = user
+        self.packages = packages  # plain requirement names, for the allowlist
+        self.break_system = break_system
+        self.system = system  # why it targets the system: "--system", "--prefix /usr"
+        self.local_target = local_target  # into a project folder: no environment is touched
+        self.requires_venv = requires_venv  # the installer refuses to run outside a venv
+        self.managed = managed  # the installer itself only installs into a venv (uv pip)
 
 
-@dataclass
-class Invocation:
+class Invocation(Record):
     """Any recognised use of pip or Python worth knowing about besides installs."""
 
-    install: Install | None = None
-    bare_pip: bool = False  # pip run by bare name, whatever the subcommand
-    creates_venv: bool = False
-    stdin_python: Word | None = None  # a Python reading its program from stdin
-    config_break_system: bool = False  # pip config set ...break-system-packages true
-    config_user: bool = False
+    __slots__ = (
+        "install",
+        "bare_pip",
+        "creates_venv",
+        "stdin_python",
+        "config_break_system",
+        "config_user",
+    )
+
+    def __init__(
+        self,
+        install: Install | None = None,
+        bare_pip: bool = False,
+        creates_venv: bool = False,
+        stdin_python: Word | None = None,
+        config_break_system: bool = False,
+        config_user: bool = False,
+    ) -> None:
+        self.install = install
+        self.bare_pip = bare_pip  # pip run by bare name, whatever the subcommand
+        self.creates_venv = creates_venv
+        self.stdin_python = stdin_python  # a Python reading its program from stdin
+        self.config_break_system = config_break_system  # pip config set ...break-system-...
+        self.config_user = config_user
 
 
 _SYSTEM_PREFIXES = ("/usr", "/lib", "/bin", "/sbin", "/etc", "/library", "/system", "c:/python")

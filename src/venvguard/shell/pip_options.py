@@ -10,8 +10,9 @@ set the same options. Only what matters for deciding where an install goes is ke
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from venvguard.records import Record
 
 # Long options that take a value (global options and those of `install`).
 _PIP_LONG_WITH_VALUE = frozenset(
@@ -232,13 +233,20 @@ def truthy(value: str | None) -> bool:
     return value is not None and value.strip().lower() in _TRUE
 
 
-@dataclass
-class Options:
+class Options(Record):
     """What a pip-like command line says: its subcommand, options and other words."""
 
-    subcommand: str | None = None
-    values: dict[str, str | bool] = field(default_factory=dict)
-    positional: list[str] = field(default_factory=list)
+    __slots__ = ("subcommand", "values", "positional")
+
+    def __init__(
+        self,
+        subcommand: str | None = None,
+        values: dict[str, str | bool] | None = None,
+        positional: list[str] | None = None,
+    ) -> None:
+        self.subcommand = subcommand
+        self.values: dict[str, str | bool] = {} if values is None else values
+        self.positional: list[str] = [] if positional is None else positional
 
     def flag(self, name: str) -> bool:
         return self.values.get(name) is True

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from venvguard.records import Record
 from venvguard.shell.commands import basename
 from venvguard.shell.words import Word
 
@@ -56,15 +56,24 @@ def environment_of(program: Word) -> str | None:
     return "unknown"
 
 
-@dataclass
-class ShellState:
+class ShellState(Record):
     """Variables (exported ones reach installers) and the environment in effect."""
 
-    variables: dict[str, str] = field(default_factory=dict)
-    exported: set[str] = field(default_factory=set)
-    venv: bool = False
-    conda: bool = False
-    notable: bool = False  # some variable holds an installer or environment word
+    __slots__ = ("variables", "exported", "venv", "conda", "notable")
+
+    def __init__(
+        self,
+        variables: dict[str, str] | None = None,
+        exported: set[str] | None = None,
+        venv: bool = False,
+        conda: bool = False,
+        notable: bool = False,
+    ) -> None:
+        self.variables: dict[str, str] = {} if variables is None else variables
+        self.exported: set[str] = set() if exported is None else exported
+        self.venv = venv
+        self.conda = conda
+        self.notable = notable  # some variable holds an installer or environment word
 
     @classmethod
     def starting(cls, env: Mapping[str, str], managed: bool = False) -> ShellState:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Final
+
+from venvguard.records import FrozenRecord, Record
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(FrozenRecord):
     """One word of a command after quote removal and known-variable expansion.
 
     ``dynamic`` is true when the word holds an expansion whose value is not known (an
@@ -16,23 +17,48 @@ class Word:
     (no escapes or expansions changed it), which re-parsing needs for exact columns.
     """
 
-    value: str
-    dynamic: bool = False
-    row: int = 0
-    column: int = 0
-    exact: bool = False
+    __slots__ = ("value", "dynamic", "row", "column", "exact")
+
+    value: Final[str]
+    dynamic: Final[bool]
+    row: Final[int]
+    column: Final[int]
+    exact: Final[bool]
+
+    def __init__(
+        self,
+        value: str,
+        dynamic: bool = False,
+        row: int = 0,
+        column: int = 0,
+        exact: bool = False,
+    ) -> None:
+        self.value = value
+        self.dynamic = dynamic
+        self.row = row
+        self.column = column
+        self.exact = exact
 
 
-@dataclass
-class Command:
+class Command(Record):
     """A simple command: ``VAR=value`` prefixes and its words, with where it is.
 
     ``start``/``end`` are (row, column) in the snippet text, 0-based; ``text`` is the
     command's source text.
     """
 
-    words: list[Word]
-    assignments: dict[str, str] = field(default_factory=dict)
-    start: tuple[int, int] = (0, 0)
-    end: tuple[int, int] = (0, 0)
-    text: str = ""
+    __slots__ = ("words", "assignments", "start", "end", "text")
+
+    def __init__(
+        self,
+        words: list[Word],
+        assignments: dict[str, str] | None = None,
+        start: tuple[int, int] = (0, 0),
+        end: tuple[int, int] = (0, 0),
+        text: str = "",
+    ) -> None:
+        self.words = words
+        self.assignments: dict[str, str] = {} if assignments is None else assignments
+        self.start = start
+        self.end = end
+        self.text = text

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from venvguard.sources.snippet import Snippet, lines_from
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
-    yield replace(lines_from(text, 1), dialect="powershell")
+    yield lines_from(text, 1).replace(dialect="powershell")

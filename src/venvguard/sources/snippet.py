@@ -9,11 +9,12 @@ scalar or a Markdown fence points at the right place.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Final
+
+from venvguard.records import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(FrozenRecord):
     """Code in one dialect (``bash``, ``powershell`` or ``batch``).
 
     ``origins[i]`` is ``(line, column)`` of line ``i`` of ``text``: the 1-based file line
@@ -24,12 +25,30 @@ class Snippet:
     ``managed`` is true when the code runs inside an environment the tool manages (tox).
     """
 
-    text: str
-    origins: tuple[tuple[int, int], ...]
-    dialect: str = "bash"
-    env: Mapping[str, str] = field(default_factory=dict)
-    fresh: bool = True
-    managed: bool = False
+    __slots__ = ("text", "origins", "dialect", "env", "fresh", "managed")
+
+    text: Final[str]
+    origins: Final[tuple[tuple[int, int], ...]]
+    dialect: Final[str]
+    env: Final[Mapping[str, str]]
+    fresh: Final[bool]
+    managed: Final[bool]
+
+    def __init__(
+        self,
+        text: str,
+        origins: tuple[tuple[int, int], ...],
+        dialect: str = "bash",
+        env: Mapping[str, str] | None = None,
+        fresh: bool = True,
+        managed: bool = False,
+    ) -> None:
+        self.text = text
+        self.origins = origins
+        self.dialect = dialect
+        self.env = {} if env is None else env
+        self.fresh = fresh
+        self.managed = managed
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         """The 1-based (line, column) in the file of ``row``/``column`` of the text."""
