@@ -194,3 +194,17 @@ def test_shell_nested_past_the_limit_is_a_notice_not_silence(repo: Repo) -> None
     result = run_cli("check", "--select", "VG3", "--format", "json", cwd=repo.path)
     notices = json.loads(result.out)["notices"]
     assert [(n["path"], n["line"]) for n in notices if "nested" in n["message"]] == [("deep.sh", 2)]
+
+
+def test_the_installer_word_filter_is_no_blind_spot(repo: Repo) -> None:
+    """The pre-filter that spares parsing must keep every file the analyser could flag."""
+    repo.write("upper.sh", "#!/bin/sh\nsudo $PIP install requests\n")
+    repo.write("uppercase.sh", "#!/bin/sh\nsudo PIP3 install requests\n")
+    repo.write("pipenv.sh", "#!/bin/sh\npipenv install --system\n")
+    repo.write("pipeline.sh", "#!/bin/bash\nset -euo pipefail\necho pipeline | cat\n")
+    found, _ = check(repo)
+    assert sorted(found) == [
+        ("pipenv.sh", 2, 1, "VG304"),
+        ("upper.sh", 2, 1, "VG301"),
+        ("uppercase.sh", 2, 1, "VG301"),
+    ]

@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
-_INSTALLER_WORDS = ("pip", "easy_install", "setup.py")
+#: What a file must hold to be worth parsing. "pip" in any case (``$PIP``, ``PIP3``), but
+#: not as the start of "pipe", "pipefail" or "pipeline", which nearly every strict bash
+#: script holds ("pipenv" still counts).
+_INSTALLER_WORDS = re.compile(r"pip(?!e(?!nv))|easy_install|setup\.py", re.IGNORECASE)
 _MAX_QUOTE = 80
 
 
 def _mentions_installer(text: str) -> bool:
-    return any(word in text for word in _INSTALLER_WORDS)
+    return _INSTALLER_WORDS.search(text) is not None
 
 
 def run(ctx: Context) -> Iterator[Finding | Notice]:
