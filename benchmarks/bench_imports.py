@@ -1,8 +1,9 @@
 """What each rule family adds to a run's imports, from ``python -X importtime``.
 
 The baseline is a run that selects no rule (``--select VG1 --ignore VG1``): the CLI, the
-engine and the reporter. Every run is ``--no-cache``: a replayed run imports none of these. A family's cost is the self time of every module its run imports
-beyond that, grouped by top-level package. Medians over a few runs, in microseconds.
+engine and the reporter. A family's cost is the self time of every module its run imports
+beyond that, grouped by top-level package. Medians over a few runs, in microseconds. Every
+run is ``--no-cache``: a replayed run imports none of these.
 """
 
 from __future__ import annotations

@@ -25,10 +25,13 @@ class Sizes:
     distributions: int
     scripts: int
     audit_repos: int
+    tree_scripts: int
 
 
-FULL = Sizes(monorepo_files=100_000, distributions=120, scripts=400, audit_repos=50)
-QUICK = Sizes(monorepo_files=10_000, distributions=40, scripts=60, audit_repos=12)
+FULL = Sizes(
+    monorepo_files=100_000, distributions=120, scripts=400, audit_repos=50, tree_scripts=4000
+)
+QUICK = Sizes(monorepo_files=10_000, distributions=40, scripts=60, audit_repos=12, tree_scripts=600)
 
 
 def git(cwd: Path, env: Mapping[str, str], *args: str) -> None:
@@ -199,12 +202,18 @@ _INSTALLS = (
 _WORDS = ("alpha", "build", "cache", "deploy", "engine", "fetch", "gamma", "helper", "index")
 
 
-def shell_script(rng: random.Random, snippets: int) -> str:
+def shell_script(rng: random.Random, snippets: int, installs: bool = True) -> str:
+    """A bash script of ``snippets`` commands; about 8% of them installs, if ``installs``."""
     parts = ["#!/usr/bin/env bash", "set -euo pipefail", ""]
     for i in range(snippets):
-        pool = _INSTALLS if rng.random() < 0.08 else _SNIPPETS
+        pool = _INSTALLS if installs and rng.random() < 0.08 else _SNIPPETS
         parts.append(rng.choice(pool).format(i=i, w=rng.choice(_WORDS)))
     return "\n".join(parts) + "\n"
+
+
+def installing_script(rng: random.Random, snippets: int) -> str:
+    """A bash script of ``snippets`` commands, at least one of which installs."""
+    return shell_script(rng, snippets - 1) + rng.choice(_INSTALLS).format(i=0, w="last") + "\n"
 
 
 def build_shell_corpus(root: Path, scripts: int, env: Mapping[str, str]) -> tuple[Path, int]:
@@ -219,6 +228,24 @@ def build_shell_corpus(root: Path, scripts: int, env: Mapping[str, str]) -> tupl
     write(root / ".gitignore", ".venv/\nvenv/\n.env\n")
     commit_all(root, env)
     return folder, lines
+
+
+def build_script_tree(root: Path, scripts: int, env: Mapping[str, str]) -> int:
+    """A tree of ``scripts`` scripts as projects have them: one in ten installs packages.
+
+    The others build, deploy and clean up; like most real bash scripts, every one of them
+    says ``set -euo pipefail``. Returns how many scripts install something.
+    """
+    rng = random.Random(10)
+    installing = 0
+    for n in range(scripts):
+        installs = rng.random() < 0.1
+        text = installing_script(rng, 35) if installs else shell_script(rng, 35, installs=False)
+        installing += installs
+        write(root / "scripts" / f"part{n % 20:02d}" / f"task{n:05d}.sh", text)
+    write(root / ".gitignore", ".venv/\nvenv/\n.env\n")
+    commit_all(root, env)
+    return installing
 
 
 def build_small_repo(root: Path, env: Mapping[str, str]) -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 RACY_SECONDS = 2
-_FORMAT = 1
+_FORMAT = 2
 #: Above this size a git output is kept as a digest, not as itself.
 _KEEP_OUTPUT = 1 << 14
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -151,18 +151,18 @@ def _digest(data: bytes) -> bytes:
 
 def replay(argv: Sequence[str]) -> int | None:
     """Print a recorded run of ``argv`` and return its status, or ``None`` to run for real."""
-    if not _usable():
+    if not _usable() or "--no-cache" in argv:
         return None
     try:
         cwd = os.getcwd()
         with open(_memo_path(cwd), "rb") as stream:
-            memo = marshal.load(stream)
+            key, body = marshal.loads(stream.read())  # one read: load() reads in small bits
+        if key != _key(argv, cwd):
+            return None
+        paths, gits, chunks, status = marshal.loads(body)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     try:
-        format_, key, paths, gits, chunks, status = memo
-        if format_ != _FORMAT or key != _key(argv, cwd):
-            return None
         running = [_spawn_git(args, overrides) for args, overrides, _ in gits]
         try:
             same = all(_signature(path, follow, whole) == sig for path, follow, whole, sig in paths)
@@ -244,8 +244,8 @@ class Recorder:
         self.cwd = os.getcwd()
         self.key = _key(argv, self.cwd)
         self.cache = cache_folder() + os.sep
-        #: (path, follows links) -> whether its entries matter too (a folder listed)
-        self.paths: dict[tuple[str, bool], bool] = {}
+        #: (path, whether links are followed, whether a folder's entries matter too)
+        self.noted: list[tuple[object, bool, bool]] = []
         self.gits: list[tuple[tuple[str, ...], dict[str, str], tuple[int, bytes]]] = []
         self.chunks: list[tuple[int, str]] = []
         self.spoiled = False
@@ -253,16 +253,31 @@ class Recorder:
         self.wanted = False
 
     def note_path(self, path: object, follow: bool, whole: bool = False) -> None:
-        if isinstance(path, int):
-            return
-        try:
-            name = os.path.join(self.cwd, os.fsdecode(path))  # type: ignore[arg-type]
-        except TypeError:
-            self.spoiled = True
-            return
-        if not name.startswith(self.cache):
-            key = (os.path.normpath(name), follow)
-            self.paths[key] = whole or self.paths.get(key, False)
+        if not isinstance(path, int):  # sorted out at the end, only if the run is kept
+            self.noted.append((path, follow, whole))
+
+    def _settled_paths(self) -> list[tuple[str, bool, bool, Any]] | None:
+        """Every path noted, with its status now; ``None`` if one changed too recently."""
+        paths: dict[tuple[str, bool], bool] = {}
+        for path, follow, whole in self.noted:
+            name = os.path.normpath(os.path.join(self.cwd, os.fsdecode(path)))  # type: ignore[arg-type]
+            if not name.startswith(self.cache):
+                paths[(name, follow)] = whole or paths.get((name, follow), False)
+        for module in list(sys.modules.values()):
+            file = getattr(module, "__file__", None)
+            if isinstance(file, str):
+                paths.setdefault((file, True), False)
+        racy = self.started_ns - RACY_SECONDS * 1_000_000_000
+        settled = []
+        for (path, follow), whole in paths.items():
+            sig = _signature(path, follow, whole)
+            if isinstance(sig, tuple) and len(sig) > 3:
+                if max(sig[4], sig[5]) >= racy:
+                    return None
+                if not follow and (path, True) in paths and sig[0] & 0o170000 != 0o120000:
+                    continue  # not a link: following it, as the other entry does, is the same
+            settled.append((path, follow, whole, sig))
+        return settled
 
     def note_git(
         self, args: Sequence[str], env: dict[str, str], status: int, out: bytes, err: bytes
@@ -291,19 +306,14 @@ class Recorder:
         sys.stdout, sys.stderr = self._streams
         if not self.wanted or self.spoiled or status not in (0, 1):
             return
-        for module in list(sys.modules.values()):
-            file = getattr(module, "__file__", None)
-            if isinstance(file, str):
-                self.paths.setdefault((file, True), False)
-        racy = self.started_ns - RACY_SECONDS * 1_000_000_000
-        paths = []
-        for (path, follow), whole in self.paths.items():
-            sig = _signature(path, follow, whole)
-            if isinstance(sig, tuple) and len(sig) > 3 and max(sig[4], sig[5]) >= racy:
-                return
-            paths.append((path, follow, whole, sig))
-        memo: Any = (_FORMAT, self.key, paths, self.gits, self.chunks, status)
-        _write_atomically(_memo_path(self.cwd), marshal.dumps(memo))
+        try:
+            paths = self._settled_paths()
+        except (TypeError, ValueError):  # a path of a type or form no status can be read of
+            return
+        if paths is not None:
+            body: Any = (paths, self.gits, self.chunks, status)
+            memo: Any = (self.key, marshal.dumps(body))
+            _write_atomically(_memo_path(self.cwd), marshal.dumps(memo))
 
     def start(self) -> None:
         _active.recorder = self

@@ -23,15 +23,25 @@ if TYPE_CHECKING:
 
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
-#: What a file must hold to be worth parsing. "pip" in any case (``$PIP``, ``PIP3``), but
-#: not as the start of "pipe", "pipefail" or "pipeline", which nearly every strict bash
-#: script holds ("pipenv" still counts).
-_INSTALLER_WORDS = re.compile(r"pip(?!e(?!nv))|easy_install|setup\.py", re.IGNORECASE)
 _MAX_QUOTE = 80
 
 
 def _mentions_installer(text: str) -> bool:
-    return _INSTALLER_WORDS.search(text) is not None
+    """Whether ``text`` is worth parsing: it names pip, easy_install or setup.py.
+
+    "pip" in any case (``$PIP``, ``PIP3``), but not as the start of "pipe", "pipefail" or
+    "pipeline", which nearly every strict bash script holds ("pipenv" still counts). Plain
+    ``str.find`` on the lowered text: a case-blind regex is many times slower here.
+    """
+    lowered = text.lower()
+    if "easy_install" in lowered or "setup.py" in lowered:
+        return True
+    start = lowered.find("pip")
+    while start != -1:
+        if not lowered.startswith("pipe", start) or lowered.startswith("pipenv", start):
+            return True
+        start = lowered.find("pip", start + 4)
+    return False
 
 
 def run(ctx: Context) -> Iterator[Finding | Notice]:
