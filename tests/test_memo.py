@@ -187,3 +187,17 @@ def test_a_file_changed_just_before_a_run_is_not_trusted(project: Repo) -> None:
     first = venvguard(project, "check")
     second = venvguard(project, "check")
     assert not second[3] and second[:3] == first[:3]
+
+
+def test_output_cut_short_by_its_reader_is_not_what_is_replayed(project: Repo) -> None:
+    lines = "".join(f"sudo pip install package{n}\n" for n in range(400))
+    project.write("scripts/many.sh", "#!/bin/sh\n" + lines)  # a report past a pipe's buffer
+    settle()
+    command = f"{sys.executable} -m venvguard check --format json"
+    shell = {"shell": True, "cwd": project.path, "capture_output": True, "text": True}
+    # a reader that leaves before the report is written (through the same shell both times:
+    # a shell sets variables of its own, and the environment is part of what a run is)
+    gone = subprocess.run(f"{command} | true", check=False, **shell)  # type: ignore[call-overload]
+    assert gone.returncode == 0
+    replayed = subprocess.run(command, check=False, **shell)  # type: ignore[call-overload]
+    assert json.loads(replayed.stdout)["summary"]["errors"] == 401

@@ -77,6 +77,8 @@ def _run(argv: Sequence[str], recorder: Recorder | None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        if recorder is not None:
+            recorder.spoiled = True  # what it printed was cut short: nothing to replay
         return _reader_gone()
 
 
