@@ -99,11 +99,6 @@ def _small_clean_repo(repo: Repo) -> Repo:
     return repo
 
 
-#: Still dataclasses: ``commands/check.py`` and ``commands/freeze.py`` merge the command line
-#: into them with ``dataclasses.replace``; once they call ``.replace``, they become records too.
-PENDING_DATACLASSES = {"venvguard.config.Config", "venvguard.config.FreshConfig"}
-
-
 def test_the_modules_a_check_imports_define_no_dataclasses(repo: Repo) -> None:
     # dataclasses costs a run inspect, ast, dis and tokenize, and every class it makes an
     # exec: venvguard's value types are plain records (venvguard.records).
@@ -116,13 +111,9 @@ def test_the_modules_a_check_imports_define_no_dataclasses(repo: Repo) -> None:
         for value in vars(importlib.import_module(name)).values()
         if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
     }
-    assert found == PENDING_DATACLASSES
+    assert found == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="commands/check.py imports dataclasses to merge into Config (PENDING_DATACLASSES)",
-)
 def test_a_check_of_a_small_clean_repository_does_not_import_dataclasses(repo: Repo) -> None:
     # The first run parses the lock with packaging, which imports dataclasses itself; a run
     # with another command line (not one a memo could replay) leaves its verdict cached.

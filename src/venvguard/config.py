@@ -3,16 +3,14 @@
 Read with ``tomllib`` (``tomli`` before 3.11) and validated strictly: an unknown key or a
 value of the wrong type raises ``ConfigError`` naming the file and the key, which the CLI
 turns into one line on stderr and exit status 2. Command-line options are merged on top by
-the CLI with ``dataclasses.replace``.
+the CLI with ``Config.replace``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -63,51 +61,114 @@ class OutsideVenvConfig(FrozenRecord):
         self.exclude = exclude
 
 
-# FreshConfig and Config are still dataclasses: ``commands/check.py`` and ``commands/freeze.py``
-# merge the command line with ``dataclasses.replace``. Once they call ``.replace`` instead,
-# both can be ``FrozenRecord``s like the others and no run imports ``dataclasses``.
-@dataclass(frozen=True)
-class FreshConfig:
+class FreshConfig(FrozenRecord):
     """Fresh resolution (``--fresh``) settings."""
 
-    python_version: str | None = None
-    platform: str | None = None
-    allow_build: bool = False
+    __slots__ = ("python_version", "platform", "allow_build")
 
-    def replace(self, **changes: Any) -> FreshConfig:
-        """A copy with ``changes`` by field name."""
-        return dataclasses.replace(self, **changes)
+    python_version: Final[str | None]
+    platform: Final[str | None]
+    allow_build: Final[bool]
+
+    def __init__(
+        self,
+        python_version: str | None = None,
+        platform: str | None = None,
+        allow_build: bool = False,
+    ) -> None:
+        self.python_version = python_version
+        self.platform = platform
+        self.allow_build = allow_build
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(FrozenRecord):
     """Everything a run needs to know, from the config file with CLI overrides applied."""
 
-    source: Path | None = None
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    exclude: tuple[str, ...] = ()
-    venv_names: tuple[str, ...] = (".venv", "venv")
-    requirements: tuple[str, ...] | None = None
-    python: str | None = None
+    __slots__ = (
+        "source",
+        "select",
+        "extend_select",
+        "ignore",
+        "per_file_ignores",
+        "exclude",
+        "venv_names",
+        "requirements",
+        "python",
+        "python_trusted",
+        "require_venv",
+        "strict",
+        "max_file_size",
+        "allow_user_install",
+        "install_outside_venv",
+        "fresh",
+        "fresh_mode",
+        "use_cache",
+    )
+
+    source: Final[Path | None]
+    select: Final[tuple[str, ...] | None]
+    extend_select: Final[tuple[str, ...]]
+    ignore: Final[tuple[str, ...]]
+    per_file_ignores: Final[Mapping[str, tuple[str, ...]]]
+    exclude: Final[tuple[str, ...]]
+    venv_names: Final[tuple[str, ...]]
+    requirements: Final[tuple[str, ...] | None]
+    python: Final[str | None]
     #: Whether ``python`` was named on the command line: only then may it be an interpreter
     #: that venvguard starts. From the checked repository's config it must be a venv folder.
-    python_trusted: bool = False
-    require_venv: bool = False
-    strict: bool = False
-    max_file_size: int = 10 * 1024 * 1024
-    allow_user_install: tuple[str, ...] = ("pipx",)
-    install_outside_venv: OutsideVenvConfig = field(default_factory=OutsideVenvConfig)
-    fresh: FreshConfig = field(default_factory=FreshConfig)
+    python_trusted: Final[bool]
+    require_venv: Final[bool]
+    strict: Final[bool]
+    max_file_size: Final[int]
+    allow_user_install: Final[tuple[str, ...]]
+    install_outside_venv: Final[OutsideVenvConfig]
+    fresh: Final[FreshConfig]
     # Set from the command line only.
-    fresh_mode: bool = False
-    use_cache: bool = True
+    fresh_mode: Final[bool]
+    use_cache: Final[bool]
 
-    def replace(self, **changes: Any) -> Config:
-        """A copy with ``changes`` by field name (command-line options on top of the file)."""
-        return dataclasses.replace(self, **changes)
+    def __init__(  # one keyword per setting, as the config file has them
+        self,
+        *,
+        source: Path | None = None,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        exclude: tuple[str, ...] = (),
+        venv_names: tuple[str, ...] = (".venv", "venv"),
+        requirements: tuple[str, ...] | None = None,
+        python: str | None = None,
+        python_trusted: bool = False,
+        require_venv: bool = False,
+        strict: bool = False,
+        max_file_size: int = 10 * 1024 * 1024,
+        allow_user_install: tuple[str, ...] = ("pipx",),
+        install_outside_venv: OutsideVenvConfig | None = None,
+        fresh: FreshConfig | None = None,
+        fresh_mode: bool = False,
+        use_cache: bool = True,
+    ) -> None:
+        self.source = source
+        self.select = select
+        self.extend_select = extend_select
+        self.ignore = ignore
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.exclude = exclude
+        self.venv_names = venv_names
+        self.requirements = requirements
+        self.python = python
+        self.python_trusted = python_trusted
+        self.require_venv = require_venv
+        self.strict = strict
+        self.max_file_size = max_file_size
+        self.allow_user_install = allow_user_install
+        self.install_outside_venv = (
+            OutsideVenvConfig() if install_outside_venv is None else install_outside_venv
+        )
+        self.fresh = FreshConfig() if fresh is None else fresh
+        self.fresh_mode = fresh_mode
+        self.use_cache = use_cache
 
 
 class _Reader:

@@ -8,7 +8,7 @@ parsed, a check that was skipped and why.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from venvguard.records import FrozenRecord, OrderedRecord
 
@@ -68,7 +68,7 @@ class Finding(OrderedRecord):
         self.package = package
         self.fix = fix
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """Every field by name (``dataclasses.asdict``): ``Finding(**f.to_dict()) == f``."""
         return {name: getattr(self, name) for name in self.__slots__}
 
@@ -87,7 +87,7 @@ class Notice(OrderedRecord):
         self.line = line
         self.message = message
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """Every field by name (``dataclasses.asdict``): ``Notice(**n.to_dict()) == n``."""
         return {"path": self.path, "line": self.line, "message": self.message}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -129,10 +128,10 @@ def merged_config(args: argparse.Namespace, root: Path) -> Config:
     if args.allow_build is not None:
         fresh["allow_build"] = args.allow_build
     if fresh:
-        changes["fresh"] = dataclasses.replace(config.fresh, **fresh)
+        changes["fresh"] = config.fresh.replace(**fresh)
     changes["fresh_mode"] = bool(args.fresh)
     changes["use_cache"] = not (args.no_cache or os.environ.get("VENVGUARD_NO_CACHE"))
-    return dataclasses.replace(config, **changes)
+    return config.replace(**changes)
 
 
 def _group_paths(raw_paths: list[str]) -> dict[Path, tuple[bool, list[str] | None]]:

@@ -9,7 +9,6 @@ With no requirements file, the environment's ``pip freeze``.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None:
             fresh[name] = getattr(args, name)
     if fresh:
-        changes["fresh"] = dataclasses.replace(config.fresh, **fresh)
-    config = dataclasses.replace(config, **changes)
+        changes["fresh"] = config.fresh.replace(**fresh)
+    config = config.replace(**changes)
     analysis = analyse(project, config, CODES, use_cache=False)
     if not analysis.locks.roots:
         sys.stdout.write(_environment_freeze(project.root, config.python, config.python_trusted))
