@@ -354,8 +354,9 @@ _active = _Active()
 
 def start(argv: Sequence[str]) -> Recorder | None:
     """Begin recording a command-line run of ``argv``, if one could be replayed later."""
-    if not _usable() or _active.recorder is not None:
-        return None
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    if command != "check" or not _usable() or _active.recorder is not None:
+        return None  # only a check is ever replayed: nothing else pays for recording
     recorder = Recorder(argv)
     recorder.start()
     return recorder
