@@ -20,14 +20,11 @@ from typing import Any
 
 from venvguard import __version__
 from venvguard.findings import Finding, Notice
+from venvguard.memo import cache_folder
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("VENVGUARD_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "venvguard"
+    return Path(cache_folder())
 
 
 @cache

@@ -72,7 +72,8 @@ _lstat = os.lstat
 
 
 def cache_folder() -> str:
-    """The user's venvguard cache folder (see ``venvguard.cache``)."""
+    """The user's venvguard cache folder: ``$VENVGUARD_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/venvguard`` or ``~/.cache/venvguard`` (every cache of venvguard's)."""
     explicit = os.environ.get("VENVGUARD_CACHE_DIR")
     if explicit:
         return os.path.abspath(explicit)
