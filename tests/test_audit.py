@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -9,6 +10,7 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,81 @@ def test_parallel_jobs_report_the_same_as_one(org: Path) -> None:
     assert json.loads(one.out) == json.loads(two.out)
 
 
+@pytest.mark.parametrize("jobs", ["2", "3", "8"])
+def test_parallel_reports_keep_the_order_given(org: Path, jobs: str) -> None:
+    order = ["super", "failing", "no-such-repo", "group/inner", "broken", "clean", "super/lib"]
+    one = run_cli("audit", *order, "--format", "json", "--jobs", "1", cwd=org)
+    many = run_cli("audit", *order, "--format", "json", "--jobs", jobs, cwd=org)
+    assert one.code == many.code == 1 and many.err == ""
+    assert [
+        Path(item["root"]).relative_to(org).as_posix() for item in json.loads(many.out)
+    ] == order
+    assert json.loads(many.out) == json.loads(one.out)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_worker_that_dies_loses_only_the_repository_it_was_checking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each forked worker exits mid-check; the parent checks the rest and reports all."""
+    from venvguard.audit import runner
+
+    parent = os.getpid()
+    paths = [f"repo{n}" for n in range(8)]
+
+    def check_one(path: str, args: object) -> runner.RepoReport:
+        if os.getpid() != parent:
+            (tmp_path / f"died-{os.getpid()}").touch()
+            os._exit(3)
+        # Wait (past the warm-up) for a worker to have died, so that one surely has.
+        for _ in range(1000):
+            if path == paths[0] or any(tmp_path.iterdir()):
+                break
+            time.sleep(0.01)
+        return runner.RepoReport(path, {"findings": []})
+
+    monkeypatch.setattr(runner, "check_one", check_one)
+    seen: list[tuple[int, int]] = []
+    reports = runner.check_all(
+        paths, argparse.Namespace(), 3, lambda done, total, root: seen.append((done, total))
+    )
+    assert [r.root for r in reports] == paths
+    lost = [r for r in reports if r.error is not None]
+    assert 1 <= len(lost) == len(list(tmp_path.iterdir())) <= 2  # one each, two workers
+    assert {r.error for r in lost} == {"worker failed: exit status 3"}
+    assert all(r.status == "ok" for r in reports if r not in lost)
+    assert seen == [(n, 8) for n in range(1, 9)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_every_repository_is_checked_once_when_workers_race_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More repositories than the queue of claims holds one by one: they go in batches."""
+    from venvguard.audit import runner
+
+    def check_one(path: str, args: object) -> runner.RepoReport:
+        return runner.RepoReport(path, {"findings": [], "pid": os.getpid()})
+
+    monkeypatch.setattr(runner, "check_one", check_one)
+    paths = [f"repo{n}" for n in range(20_000)]
+    calls: list[int] = []
+    reports = runner.check_all(
+        paths, argparse.Namespace(), 3, lambda done, total, root: calls.append(done)
+    )
+    assert [r.root for r in reports] == paths
+    assert calls == list(range(1, len(paths) + 1))
+
+
+def test_the_pool_used_off_linux_reports_the_same(
+    org: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = run_cli("audit", "-r", ".", "--format", "json", "--jobs", "1", cwd=org)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    pooled = run_cli("audit", "-r", ".", "--format", "json", "--jobs", "2", cwd=org)
+    assert json.loads(pooled.out) == json.loads(one.out)
+
+
 def test_csv_has_a_row_per_finding_and_one_for_each_quiet_repository(org: Path) -> None:
     result = run_cli("audit", "clean", "failing", "broken", "--format", "csv", cwd=org)
     rows = list(csv.DictReader(io.StringIO(result.out)))
@@ -195,11 +272,13 @@ def test_select_applies_to_every_repository(org: Path) -> None:
     assert codes == {"VG101"}
 
 
-def test_progress_bar_is_drawn_on_a_terminal_only(org: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_progress_bar_is_drawn_on_a_terminal_only(org: Path, jobs: str) -> None:
+    repositories = ["clean", "failing", "group/inner"]
     leader, follower = pty.openpty()
     try:
         completed = subprocess.run(
-            [sys.executable, "-m", "venvguard", "audit", "clean", "failing", "-j", "1"],
+            [sys.executable, "-m", "venvguard", "audit", *repositories, "-j", jobs],
             cwd=org,
             stdout=subprocess.PIPE,
             stderr=follower,
@@ -218,5 +297,5 @@ def test_progress_bar_is_drawn_on_a_terminal_only(org: Path) -> None:
     finally:
         os.close(leader)
     assert completed.returncode == 1
-    assert b"] 2/2 " in drawn  # the bar, on the terminal
-    assert b"2/2" not in completed.stdout and b"failing" in completed.stdout
+    assert b"] 3/3 " in drawn  # the bar, on the terminal
+    assert b"3/3" not in completed.stdout and b"failing" in completed.stdout
