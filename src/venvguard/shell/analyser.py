@@ -275,19 +275,10 @@ class Analyser(Record):
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
 
 
-class _Fixed(FrozenRecord):
+class _Fixed(Nested):
     """Positions for code whose columns cannot be traced (escapes changed it): its start."""
 
-    __slots__ = ("parent", "row", "column")
-
-    parent: Final[Positions]
-    row: Final[int]
-    column: Final[int]
-
-    def __init__(self, parent: Positions, row: int, column: int) -> None:
-        self.parent = parent
-        self.row = row
-        self.column = column
+    __slots__ = ()
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         if row == 0:
