@@ -58,3 +58,19 @@ def test_links_out_of_the_repository_and_link_loops_are_not_followed(
         source = project.read_text(name)
         assert source.text is None, name
         assert source.notice is not None, name
+
+
+def test_links_that_stay_inside_the_repository_are_read(repo: Repo, tmp_path: Path) -> None:
+    repo.write("tools/real.sh", "#!/bin/sh\nsudo pip install requests\n")
+    (repo.path / "scripts").symlink_to("tools")
+    (repo.path / "install.sh").symlink_to("tools/real.sh")
+    project = Project.discover(repo.path)
+    for name in ("tools/real.sh", "scripts/real.sh", "install.sh"):
+        assert project.read_text(name).text == "#!/bin/sh\nsudo pip install requests\n", name
+    # Reached through a folder that leads out, even a name that exists inside is not read.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "real.sh").write_text("echo outside\n")
+    (repo.path / "away").symlink_to(tmp_path / "elsewhere")
+    source = project.read_text("away/real.sh")
+    assert source.text is None and source.notice is not None
+    assert "leads out" in source.notice.message

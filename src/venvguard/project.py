@@ -220,6 +220,8 @@ class Project:
         self._hashes: dict[str, int] = {}
         self._walk_ignored_dirs: list[str] = []
         self._ignored_query: subprocess.Popen[bytes] | None = None
+        self._root_text = str(root)
+        self._real_folders: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return (
@@ -339,35 +341,59 @@ class Project:
         """``hash()`` of the bytes ``read_text`` read from a file, if it read them."""
         return self._hashes.get(relative)
 
+    def _real_folder(self, folder: str) -> str:
+        """Where a folder of the project really is, links followed (asked once per folder)."""
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = os.path.realpath(os.path.join(self._root_text, folder))
+            self._real_folders[folder] = real
+        return real
+
+    def _inside(self, real: str) -> bool:
+        top = self._real_folder("")
+        return real == top or real.startswith(top.rstrip("/") + "/")
+
     def _read(self, relative: str) -> SourceText:
         normal = posixpath.normpath(relative.replace("\\", "/"))
         if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
             return SourceText(None, Notice(relative, None, "not read: outside the repository"))
-        path = self.root / relative
+        folder, name = posixpath.split(normal)
+        path = os.path.join(self._root_text, normal)
         try:
-            # A link (the file's own, or a folder's on the way) may lead anywhere.
-            if not path.resolve().is_relative_to(self.root):
+            # A link (the file's own, or a folder's on the way) may lead anywhere. Folders are
+            # resolved once each; only a file that is itself a link is resolved on its own.
+            try:
+                is_link = stat.S_ISLNK(os.lstat(path).st_mode)
+            except FileNotFoundError:
+                is_link = False
+            real_folder = self._real_folder(folder)
+            real = os.path.realpath(path) if is_link else os.path.join(real_folder, name)
+            if not self._inside(real):
                 return SourceText(
                     None, Notice(relative, None, "skipped: a link that leads out of the repository")
                 )
-            size = path.stat().st_size
-            if not path.is_file():
-                return SourceText(None)
-            if size > self.max_file_size:
-                return SourceText(
-                    None,
-                    Notice(
-                        relative,
+            # O_NONBLOCK: a FIFO is opened without waiting for a writer, then refused below.
+            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(handle, "rb", closefd=True) as stream:
+                info = os.fstat(handle)
+                if not stat.S_ISREG(info.st_mode):
+                    return SourceText(None)
+                if info.st_size > self.max_file_size:
+                    return SourceText(
                         None,
-                        f"skipped: {size} bytes is over max-file-size ({self.max_file_size})",
-                    ),
-                )
-            data = path.read_bytes()
+                        Notice(
+                            relative,
+                            None,
+                            f"skipped: {info.st_size} bytes is over max-file-size "
+                            f"({self.max_file_size})",
+                        ),
+                    )
+                data = stream.read()
             self._hashes[relative] = hash(data)
         except FileNotFoundError:
             return SourceText(None)  # tracked but deleted in the work tree
-        except (OSError, RuntimeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        except OSError as error:
+            reason = error.strerror or str(error)
             return SourceText(None, Notice(relative, None, f"skipped: cannot read: {reason}"))
         if b"\0" in data:
             return SourceText(None, Notice(relative, None, "skipped: binary content (NUL bytes)"))
