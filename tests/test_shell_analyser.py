@@ -202,3 +202,39 @@ def test_pip_options_parse_like_pip(
         assert option not in options.values  # an ambiguous prefix is no option at all
     else:
         assert options.values[option] == value
+
+
+def test_multiline_double_quoted_code_keeps_its_newlines_and_lines() -> None:
+    script = (
+        'bash -c "echo one\npip install --user x"\n'
+        'sudo bash -c "cd /src && \\\n  pip install ."\n'
+        'bash -c "\n  set -e\n  sudo pip install y\n"\n'
+    )
+    assert hits(script) == [(2, 1, "VG302"), (4, 3, "VG301"), (7, 3, "VG301")]
+
+
+def test_command_after_a_heredoc_start_on_the_same_line() -> None:
+    script = (
+        "cat <<'EOF' > notes; sudo pip install a\nsudo pip install b\nEOF\n"
+        "cat <<EOF ; pip install --user c\ndata\nEOF\n"
+        "cat <<EOF && sudo pip install d\ndata\nEOF\n"
+    )
+    assert hits(script) == [(1, 22, "VG301"), (4, 13, "VG302"), (7, 14, "VG301")]
+
+
+def test_installers_of_a_venv_created_earlier_are_isolated() -> None:
+    script = (
+        "python3 -m venv /app\n/app/bin/pip install a\n"
+        "virtualenv /srv\n/srv/bin/python -m pip install b\n"
+        "uv venv /build\n/build/bin/pip install c\n"
+        "/usr/bin/pip install d\n"
+    )
+    assert hits(script) == [(7, 1, "VG305")]
+
+
+def test_get_pip_piped_into_python_reads_its_arguments() -> None:
+    script = (
+        "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --user\n"
+        "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --break-system-packages\n"
+    )
+    assert hits(script) == [(1, 49, "VG302"), (2, 49, "VG303")]

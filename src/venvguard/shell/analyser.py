@@ -190,9 +190,11 @@ class Analyser(Record):
         environment = {**state.environment(), **unwrapped.env}
         invocation = classify(words, environment)
         if invocation.creates_venv:
+            state.venv_dirs.update(_folder(path) for path in invocation.venv_dirs)
             return unwrapped
         if after_get_pip and invocation.stdin_python is not None:
-            invocation = Invocation(install=stdin_install(invocation.stdin_python, environment))
+            install = stdin_install(invocation.stdin_python, environment, invocation.stdin_args)
+            invocation = Invocation(install=install)
         rules = self._judge(invocation, unwrapped, inner, state, environment)
         if rules:
             self._record(command, frame.positions, rules, invocation.install)
@@ -234,6 +236,11 @@ class Analyser(Record):
         if install.user and not allowed_user:
             rules.append(("VG302", "user"))
         where = environment_of(install.program) if install.program is not None else None
+        if where in {"system", "unknown"} and install.program is not None and state.venv_dirs:
+            folder = _folder(install.program.value).rpartition("/")[0]
+            home, _, bin_name = folder.rpartition("/")
+            if bin_name.lower() in {"bin", "scripts"} and _folder(home) in state.venv_dirs:
+                where = "venv"
         if "VIRTUAL_ENV" in unwrapped.env and where is None:
             where = "venv"
         in_env = (
@@ -273,6 +280,14 @@ class Analyser(Record):
         if key in self.hits:
             return
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
+
+
+def _folder(path: str) -> str:
+    """A folder's path spelled one way: ``./venv/`` and ``venv`` are the same."""
+    path = path.replace("\\", "/").rstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path or "."
 
 
 class _Fixed(Nested):

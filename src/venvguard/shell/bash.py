@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r"\\([\\$`\"\n])")
+
+
+def _unescape_keeping_newline(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1) == "\n" else match.group(1)
+
+
 _EXPANSION = re.compile(
     r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
 )
@@ -29,7 +35,7 @@ _INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
 # Words without which a command can neither install nor change the environment in effect.
 _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
-    rb"base_prefix|real_prefix|PIP_|UV_|venv"
+    rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv"
 )
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
@@ -37,6 +43,21 @@ _ALWAYS_VISIT = frozenset(
 )
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
+
+
+def _stray_separator(node: Any, source: bytes) -> Any:
+    """The ``;`` or ``&`` tree-sitter could not place after a heredoc start, if any."""
+    for child in node.children:
+        if child.type == "ERROR" and source[child.start_byte : child.end_byte].strip() in {
+            b";",
+            b"&",
+        }:
+            return child
+        if child.type == "file_redirect":
+            found = _stray_separator(child, source)
+            if found is not None:
+                return found
+    return None
 
 
 @functools.cache
@@ -256,8 +277,28 @@ class _Walker:
                     found = self.visit_tail(part, state)
                     reader = found if found is not None else reader
             heredoc = next((c for c in child.children if c.type == "heredoc_body"), None)
+            self.lost_tail(child, heredoc, state)
             if heredoc is not None and reader is not None and reader.shell_reads_stdin:
                 self.heredoc_code(heredoc, state, reader)
+
+    def lost_tail(self, redirect: Any, heredoc: Any, state: ShellState) -> None:
+        """Read again what follows ``<<EOF;`` on its line: tree-sitter keeps it as stray words."""
+        from venvguard.shell.analyser import Nested
+
+        separator = _stray_separator(redirect, self.source)
+        if separator is None:
+            return
+        stop = self.source.find(b"\n", separator.end_byte)
+        if stop == -1:
+            stop = len(self.source)
+        if heredoc is not None:
+            stop = min(stop, heredoc.start_byte)
+        code = self.source[separator.end_byte : stop].decode("utf-8", "replace")
+        row, column = self.point(separator.end_point)
+        frame = self.frame.replace(
+            positions=Nested(self.frame.positions, row, column), depth=self.frame.depth + 1
+        )
+        self.analyser.code(code, state, frame)
 
     def visit_tail(self, node: Any, state: ShellState) -> Any:
         """Walk what follows a heredoc start; return the last command if it reads stdin."""
@@ -342,15 +383,24 @@ class _Walker:
         parts: list[str] = []
         dynamic = False
         exact = True
+        # tree-sitter leaves the line breaks between pieces of a string out of every child.
+        previous_end = node.start_byte + 1
         for child in node.children:
             kind = child.type
+            if child.start_byte > previous_end:
+                gap = self.source[previous_end : child.start_byte]
+                parts.append(gap.decode("utf-8", "replace"))
+            previous_end = max(previous_end, child.end_byte)
             if kind == '"':
                 continue
             if kind == "string_content":
                 content = self.text(child)
                 if "\\" in content:
-                    exact = False
-                    content = _DQ_ESCAPE.sub(r"\1", content)
+                    # A backslash-newline is read the same way again when the string is code.
+                    escaped = content.replace("\\\n", "")
+                    if "\\" in escaped:
+                        exact = False
+                    content = _DQ_ESCAPE.sub(_unescape_keeping_newline, content)
                 parts.append(content)
                 continue
             exact = False

@@ -504,7 +504,9 @@ class Invocation(Record):
         "install",
         "bare_pip",
         "creates_venv",
+        "venv_dirs",
         "stdin_python",
+        "stdin_args",
         "config_break_system",
         "config_user",
     )
@@ -514,14 +516,18 @@ class Invocation(Record):
         install: Install | None = None,
         bare_pip: bool = False,
         creates_venv: bool = False,
+        venv_dirs: tuple[str, ...] = (),
         stdin_python: Word | None = None,
+        stdin_args: tuple[Word, ...] = (),
         config_break_system: bool = False,
         config_user: bool = False,
     ) -> None:
         self.install = install
         self.bare_pip = bare_pip  # pip run by bare name, whatever the subcommand
         self.creates_venv = creates_venv
+        self.venv_dirs = venv_dirs  # the folders a venv-creating command makes
         self.stdin_python = stdin_python  # a Python reading its program from stdin
+        self.stdin_args = stdin_args  # the arguments that program gets (python3 - --user)
         self.config_break_system = config_break_system  # pip config set ...break-system-...
         self.config_user = config_user
 
@@ -655,7 +661,7 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         module, after, reads_stdin = _parse_python(args)
         if module is None:
             if reads_stdin:
-                return Invocation(stdin_python=program)
+                return Invocation(stdin_python=program, stdin_args=tuple(args[after + 1 :]))
             script = args[after].value
             rest = args[after + 1 :]
             return _classify_script(program, script, rest, env)
@@ -664,7 +670,7 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         if module == "easy_install":
             return _classify_easy_install(program, args[after:])
         if module in {"venv", "virtualenv"}:
-            return Invocation(creates_venv=True)
+            return Invocation(creates_venv=True, venv_dirs=_venv_dirs(args[after:]))
         if module == "uv":
             return classify([Word("uv"), *args[after:]], env)
         return Invocation()
@@ -673,7 +679,7 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
     if lowered in {"setup.py", "get-pip.py"}:
         return _classify_script(None, program.value, args, env)
     if lowered == "virtualenv":
-        return Invocation(creates_venv=True)
+        return Invocation(creates_venv=True, venv_dirs=_venv_dirs(args))
     if lowered == "uv":
         return _classify_uv(args, env)
     if lowered == "pipenv":
@@ -724,7 +730,7 @@ def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
     if index >= len(values):
         return Invocation()
     if values[index] == "venv":
-        return Invocation(creates_venv=True)
+        return Invocation(creates_venv=True, venv_dirs=_venv_dirs(args[index + 1 :]) or (".venv",))
     if values[index] != "pip":
         return Invocation()
     options = parse_uv_pip(values[index + 1 :])
@@ -791,6 +797,28 @@ def _classify_script(
         install.packages = None
         return Invocation(install=install)
     return Invocation()
+
+
+# Options of venv, virtualenv and uv venv that take a value (the rest are flags).
+_VENV_OPTIONS_WITH_VALUE = frozenset(
+    {"--prompt", "-p", "--python", "--activators", "--seeder", "--app-data", "--extra-search-dir"}
+    | {"--index-url", "--extra-index-url", "--find-links", "--cache-dir", "--directory"}
+)
+
+
+def _venv_dirs(args: Sequence[Word]) -> tuple[str, ...]:
+    """The folders ``python -m venv``, ``virtualenv`` or ``uv venv`` is asked to create."""
+    found: list[str] = []
+    skip = False
+    for word in args:
+        value = word.value
+        if skip:
+            skip = False
+        elif value.startswith("-"):
+            skip = "=" not in value and value in _VENV_OPTIONS_WITH_VALUE
+        elif not word.dynamic:
+            found.append(value)
+    return tuple(found)
 
 
 def get_pip_download(words: Sequence[Word]) -> bool:

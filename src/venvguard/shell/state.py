@@ -59,7 +59,7 @@ def environment_of(program: Word) -> str | None:
 class ShellState(Record):
     """Variables (exported ones reach installers) and the environment in effect."""
 
-    __slots__ = ("variables", "exported", "venv", "conda", "notable")
+    __slots__ = ("variables", "exported", "venv", "conda", "notable", "venv_dirs")
 
     def __init__(
         self,
@@ -68,12 +68,14 @@ class ShellState(Record):
         venv: bool = False,
         conda: bool = False,
         notable: bool = False,
+        venv_dirs: set[str] | None = None,
     ) -> None:
         self.variables: dict[str, str] = {} if variables is None else variables
         self.exported: set[str] = set() if exported is None else exported
         self.venv = venv
         self.conda = conda
         self.notable = notable  # some variable holds an installer or environment word
+        self.venv_dirs: set[str] = set() if venv_dirs is None else venv_dirs  # venvs created
 
     @classmethod
     def starting(cls, env: Mapping[str, str], managed: bool = False) -> ShellState:
@@ -86,7 +88,12 @@ class ShellState(Record):
 
     def copy(self) -> ShellState:
         return ShellState(
-            dict(self.variables), set(self.exported), self.venv, self.conda, self.notable
+            dict(self.variables),
+            set(self.exported),
+            self.venv,
+            self.conda,
+            self.notable,
+            set(self.venv_dirs),
         )
 
     def environment(self) -> dict[str, str]:
