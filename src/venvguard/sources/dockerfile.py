@@ -158,19 +158,24 @@ def _run(
     dialect: str,
     first_line: int,
 ) -> Iterator[Snippet]:
-    row, raw = parts[0]
     column = first_column + 3
-    while column < len(raw) and raw[column].isspace():
-        column += 1
-    while raw.startswith("--", column):
-        while column < len(raw) and not raw[column].isspace():
-            column += 1
+    # Flags (``--mount=...``) may fill whole continuation lines before the command starts.
+    while True:
+        row, raw = parts[0]
         while column < len(raw) and raw[column].isspace():
+            column += 1
+        if raw[column:].strip() == escape and len(parts) > 1:
+            parts = parts[1:]
+            column = 0
+            continue
+        if not raw.startswith("--", column):
+            break
+        while column < len(raw) and not raw[column].isspace():
             column += 1
     command = raw[column:]
     snapshot = dict(env)
     if command.lstrip().startswith("["):
-        joined = _joined([(row, raw[:column] + " " + command), *parts[1:]], escape, 0)
+        joined = _joined([(row, "RUN " + command), *parts[1:]], escape, 0)
         try:
             argv = json.loads(joined)
         except ValueError:
@@ -192,12 +197,12 @@ def _run(
     lines = [command] + [line for _, line in parts[1:]]
     origins: list[tuple[int, int]] = [(first_line + row, column)]
     origins.extend((first_line + number, 0) for number, _ in parts[1:])
-    if escape != "\\":
-        cleaned = [p.rstrip()[:-1] if p.rstrip().endswith(escape) else p for p in lines]
-        text = " ".join(cleaned)
-        origins = origins[:1]
-    else:
-        text = "\n".join(lines)
+    # Docker joins a line ending in its escape character (spaces may follow it) to the next;
+    # the shell does the same with a backslash-newline, and every line keeps its place.
+    text = "\n".join(
+        line.rstrip()[: -len(escape)] + "\\" if index < len(parts) - 1 else line
+        for index, line in enumerate(lines)
+    )
     last = parts[-1][0]
     for body, delimiter in zip(bodies, delimiters, strict=False):
         for number, line in body:
