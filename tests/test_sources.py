@@ -68,9 +68,9 @@ def test_only_files_without_extension_need_their_content() -> None:
     assert not needs_content("notes.txt")
 
 
-def lines(kind: str, text: str) -> list[tuple[int, int, str]]:
+def lines(kind: str, text: str, outside_venv: bool = True) -> list[tuple[int, int, str]]:
     """(line, column, best rule) of every finding in a file of ``kind``."""
-    analyser = Analyser(outside_venv=True)
+    analyser = Analyser(outside_venv=outside_venv)
     analyser.run(reader(kind)("file", text))
     found = []
     for hit in analyser.hits.values():
@@ -231,3 +231,233 @@ def test_powershell_and_batch_lines() -> None:
     assert lines("powershell", ps) == [(2, 1, "VG302")]
     bat = "@echo off\r\nREM sudo pip install x\r\ncall venv\\Scripts\\activate\r\npip install a\r\n"
     assert lines("batch", bat) == []
+
+
+def test_workflow_folded_plain_and_quoted_scalars_point_at_the_command_line() -> None:
+    text = (
+        "on: push\n"  # 1
+        "jobs:\n"  # 2
+        "  t:\n"  # 3
+        "    runs-on: ubuntu-latest\n"  # 4
+        "    steps:\n"  # 5
+        "      - run: >\n"  # 6
+        "          sudo pip install\n"  # 7
+        "          --upgrade a\n"  # 8
+        "      - run: >-\n"  # 9
+        "          echo start &&\n"  # 10
+        "          pip install --user b\n"  # 11
+        "      - run: echo c &&\n"  # 12
+        "          sudo pip install c\n"  # 13
+        '      - run: "echo \\"d\\" && sudo pip install d"\n'  # 14
+        "      - run: 'echo ''e'' && pip install --user e'\n"  # 15
+        "      - run: >\n"  # 16
+        "          echo f\n"  # 17
+        "\n"  # 18
+        "            sudo pip install f\n"  # 19
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [
+        (7, 11, "VG301"),
+        (11, 11, "VG302"),
+        (13, 11, "VG301"),
+        (14, 29, "VG301"),
+        (15, 29, "VG302"),
+        (19, 13, "VG301"),
+    ]
+
+
+def test_folded_scalar_is_one_command_as_the_runner_sees_it() -> None:
+    text = (
+        "runs:\n"
+        "  using: composite\n"
+        "  steps:\n"
+        "    - shell: bash\n"
+        "      run: >\n"
+        "        echo sudo pip install\n"
+        "        x\n"
+    )
+    assert lines("github-action", text, outside_venv=False) == []
+
+
+def test_workflow_shells_by_program_name() -> None:
+    text = (
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - shell: powershell.exe -command \". '{0}'\"\n"  # 5
+        "        run: pip install --user a\n"  # 6
+        "      - shell: micromamba-shell {0}\n"  # 7
+        "        run: sudo pip install b\n"  # 8
+        "      - shell: Rscript {0}\n"  # 9
+        "        run: system('sudo pip install c')\n"  # 10
+        "      - shell: /usr/bin/python3 {0}\n"  # 11
+        "        run: import os; os.system('sudo pip install d')\n"  # 12
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [
+        (6, 14, "VG302"),
+        (8, 14, "VG301"),
+    ]
+
+
+def test_workflow_github_env_carries_to_later_steps_of_the_job() -> None:
+    text = (
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: uv pip install a\n"  # 5
+        '      - run: echo "UV_SYSTEM_PYTHON=1" >> $GITHUB_ENV\n'  # 6
+        "      - run: uv pip install b\n"  # 7
+        "      - run: |\n"  # 8
+        '          echo PIP_BREAK_SYSTEM_PACKAGES=true >> "${GITHUB_ENV}"\n'  # 9
+        "      - run: pip install c\n"  # 10
+        "  u:\n"
+        "    runs-on: windows-latest\n"
+        "    steps:\n"
+        "      - run: pip install d\n"  # 14
+        "      - run: '\"PIP_USER=1\" | Out-File -FilePath $env:GITHUB_ENV -Append'\n"  # 15
+        "      - run: pip install e\n"  # 16
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [
+        (7, 14, "VG304"),
+        (10, 14, "VG303"),
+        (16, 14, "VG302"),
+    ]
+
+
+def test_circleci_parameters_bash_env_and_windows_shell() -> None:
+    text = (
+        "version: 2.1\n"
+        "commands:\n"
+        "  setup:\n"
+        "    steps:\n"
+        "      - run: sudo pip install << parameters.extra >>\n"  # 5
+        "jobs:\n"
+        "  build:\n"
+        "    steps:\n"
+        "      - run: echo 'export PIP_USER=1' >> $BASH_ENV\n"  # 9
+        "      - run: pip install a\n"  # 10
+        "      - run:\n"
+        "          shell: powershell.exe\n"
+        "          command: pip install --user << pipeline.parameters.pkg >>\n"  # 13
+        "  other:\n"
+        "    steps:\n"
+        "      - run: pip install b\n"  # 16
+    )
+    analyser = Analyser(outside_venv=False)
+    analyser.run(reader("circleci")("file", text))
+    assert not analyser.problems
+    assert lines("circleci", text, outside_venv=False) == [
+        (5, 14, "VG301"),
+        (10, 14, "VG302"),
+        (13, 20, "VG302"),
+    ]
+
+
+def test_gitlab_component_header_inputs_and_hooks() -> None:
+    text = (
+        "spec:\n"
+        "  inputs:\n"
+        "    extra:\n"
+        "      default: ''\n"
+        "---\n"
+        "lint:\n"
+        "  hooks:\n"
+        "    pre_get_sources_script:\n"
+        "      - sudo pip install a\n"  # 9
+        "  script:\n"
+        "    - sudo pip install $[[ inputs.extra ]] b\n"  # 11
+        "    - >\n"
+        "      pip install\n"  # 13
+        "      --user c\n"
+    )
+    assert lines("gitlab-ci", text, outside_venv=False) == [
+        (9, 9, "VG301"),
+        (11, 7, "VG301"),
+        (13, 7, "VG302"),
+    ]
+
+
+def test_tox_factor_conditions_are_not_commands() -> None:
+    text = (
+        "[testenv]\n"
+        "commands_pre =\n"
+        "    linux: sudo pip install a\n"  # 3
+        "    py38,py39: pip install --break-system-packages b\n"  # 4
+        "    !win: pip install --user c\n"  # 5
+        "    py3{8,9}-linux: sudo -H pip install d\n"  # 6
+        "commands = lint: pip install --user e\n"  # 7
+        "    python -c 'print(1)'\n"
+    )
+    assert lines("tox", text, outside_venv=False) == [
+        (3, 12, "VG301"),
+        (4, 16, "VG303"),
+        (5, 11, "VG302"),
+        (6, 21, "VG301"),
+        (7, 18, "VG302"),
+    ]
+
+
+def test_doc_sessions_with_more_prompt_shapes_and_prompt_less_console_blocks() -> None:
+    text = (
+        "```console\n"  # 1
+        "[user@host ~]$ sudo pip install a\n"  # 2
+        "```\n"
+        "```doscon\n"  # 4
+        "C:\\Users\\me> py -m pip install --user b\n"  # 5
+        "Collecting b\n"
+        "```\n"
+        "```cmd\n"  # 8
+        "C:\\> pip install --user c\n"  # 9
+        "```\n"
+        "```ps1con\n"  # 11
+        "PS> pip install --user d\n"  # 12
+        "```\n"
+        "```console\n"  # 14
+        "sudo -H pip3 install e\n"  # 15
+        "Successfully installed e\n"
+        "```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [
+        (2, 16, "VG301"),
+        (5, 14, "VG302"),
+        (9, 6, "VG302"),
+        (12, 5, "VG302"),
+        (15, 1, "VG301"),
+    ]
+
+
+def test_rst_parsed_literal_and_prompt_less_console() -> None:
+    text = (
+        ".. parsed-literal::\n"  # 1
+        "\n"
+        "   pip install --user a==\\ |version|\n"  # 3
+        "\n"
+        ".. code-block:: console\n"  # 5
+        "   :substitutions:\n"
+        "\n"
+        "   sudo -H pip3 install --upgrade b==|version|\n"  # 8
+        "\n"
+        ".. parsed-literal::\n"  # 10
+        "\n"
+        "   Never run sudo pip install c.\n"  # 12
+    )
+    assert lines("rst", text, outside_venv=False) == [(3, 4, "VG302"), (8, 4, "VG301")]
+
+
+def test_notebook_colab_shell_cells_and_string_sources() -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["!pip install x\n"]},
+            {"cell_type": "code", "source": "import os\n!sudo pip install a\n"},
+            {"cell_type": "code", "source": ["%%shell\n", "pip install --user b\n"]},
+        ]
+    }
+    text = json.dumps(notebook, indent=1)
+    numbered = text.split("\n")
+    found = lines("notebook", text, outside_venv=False)
+    assert [rule for _, _, rule in found] == ["VG301", "VG302"]
+    line, column, _ = found[0]
+    assert numbered[line - 1][column - 1 :].startswith("sudo pip install a")
+    line, column, _ = found[1]
+    assert numbered[line - 1][column - 1 :].startswith("pip install --user b")

@@ -1,7 +1,8 @@
 """CircleCI (``.circleci/config.yml``): every ``run`` step, wherever it is declared.
 
 Steps appear in jobs, reusable ``commands`` and orbs alike, so the whole document is
-walked; ``environment:`` of a job, executor or step is the environment of the runs below.
+walked; ``environment:`` of a job, executor or step is the environment of the runs below,
+and what a step appends to ``$BASH_ENV`` (``export NAME=value``) that of the steps after it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ def _walk(node: Any, source: y.Source, env: Mapping[str, str], depth: int) -> It
     if depth > 50:
         return
     if y.is_sequence(node):
+        written: dict[str, str] = {}
         for item in node.value:
-            yield from _walk(item, source, env, depth + 1)
+            for snippet in _walk(item, source, {**env, **written}, depth + 1):
+                yield snippet
+                written.update(y.written_env(snippet.text, "BASH_ENV"))
         return
     if not y.is_mapping(node):
         return

@@ -2,8 +2,10 @@
 
 The block's language decides the dialect: ``bash``/``sh``/``shell``/``zsh`` are scripts,
 ``console`` and friends are sessions where only prompt lines (``$ ``, ``% ``,
-``user@host:~$ ``) and their continuations are commands and the rest is output.
-A block without a language is read as a session when it has prompts, else as a script.
+``user@host:~$ ``, ``[user@host ~]$ ``, ``PS> ``, ``C:\\>``) and their continuations are
+commands and the rest is output. A block without a language is read as a session when it
+has prompts, else as a script; a block without a language, or a session without a single
+prompt, keeps only the lines that look like commands.
 ``dockerfile`` blocks are read as Dockerfiles. Other languages are not shell.
 """
 
@@ -17,8 +19,11 @@ from venvguard.sources.snippet import Snippet
 _SCRIPT = frozenset({"bash", "sh", "shell", "zsh", "ksh", "shell-script", "shellscript", "bat"})
 _SESSION = frozenset(
     {"console", "shell-session", "shellsession", "sh-session", "terminal", "bash-session"}
+    | {"doscon", "ps1con", "pwsh-session", "powershell-session"}
 )
-_POWERSHELL = frozenset({"powershell", "ps1", "pwsh", "ps", "posh", "pwsh-session"})
+_POWERSHELL = frozenset(
+    {"powershell", "ps1", "pwsh", "ps", "posh", "pwsh-session", "ps1con", "powershell-session"}
+)
 _BATCH = frozenset({"batch", "cmd", "doscon", "dos", "bat", "winbatch"})
 _COMMAND_LINE = re.compile(
     r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:sudo|doas|su|pip[0-9.]*|python[0-9.]*|py|pypy[0-9.]*|uv|"
@@ -26,7 +31,10 @@ _COMMAND_LINE = re.compile(
     r"brew|docker|make|bash|sh|zsh|pipx|poetry|pipenv|virtualenv|deactivate|set|"
     r"[\w.~$/-]*/[\w.-]+)(?:\s|$)"
 )
-_PROMPT = re.compile(r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?)?[$%]\s|^PS[^>\n]*>\s|^>>>\s")
+_PROMPT = re.compile(
+    r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?|\[[^\]\n]*\]\s?)?[$%]\s"
+    r"|^(?:\([^)]*\)\s*)?(?:PS\b[^>\n]*|[A-Za-z]:\\[^>\n]*)>\s?|^>>>\s"
+)
 
 
 def language(info: str) -> str:
@@ -57,10 +65,9 @@ def block(
         dialect = "bash"
     else:
         return
-    session = lang in _SESSION or (
-        lang in {"", *_SCRIPT, *_POWERSHELL, *_BATCH} and any(_PROMPT.match(c) for c in content)
-    )
-    untyped = lang == "" and not session
+    prompts = any(_PROMPT.match(line.lstrip()) for line in content)
+    session = prompts and lang in {"", *_SCRIPT, *_SESSION, *_POWERSHELL, *_BATCH}
+    untyped = not session and (lang == "" or lang in _SESSION)
     lines: list[str] = []
     origins: list[tuple[int, int]] = []
     continuing = False

@@ -2,7 +2,8 @@
 
 The shell of a step is its ``shell:``, else the job's and then the workflow's
 ``defaults.run.shell``, else bash (PowerShell on a Windows runner). ``env:`` at workflow,
-job and step level is the step's environment. Each step is a new shell.
+job and step level is the step's environment, with what earlier steps of the job wrote to
+``$GITHUB_ENV``. Each step is a new shell.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def _steps(
 ) -> Iterator[Snippet]:
     if not y.is_sequence(steps):
         return
+    written: dict[str, str] = {}
     for step in steps.value:
         run = y.get(step, "run")
         if run is None:
@@ -49,6 +51,8 @@ def _steps(
         dialect = y.dialect_of(y.text_of(y.get(step, "shell")) or shell, default)
         if dialect is None:
             continue
-        snippet = y.script(run, source, dialect, env=y.env_of(y.get(step, "env"), env))
+        step_env = y.env_of(y.get(step, "env"), {**env, **written})
+        snippet = y.script(run, source, dialect, env=step_env)
         if snippet is not None:
             yield snippet
+            written.update(y.written_env(snippet.text, "GITHUB_ENV"))

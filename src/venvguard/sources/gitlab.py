@@ -1,6 +1,8 @@
-"""GitLab CI: ``before_script``, ``script`` and ``after_script`` of every job.
+"""GitLab CI: ``before_script``, ``script``, ``after_script`` and ``hooks`` of every job.
 
-``before_script`` and ``script`` share one shell, ``after_script`` gets a new one. A job
+``before_script`` and ``script`` share one shell; ``after_script`` and the
+``pre_get_sources_script`` hook get new ones. A CI/CD component's ``spec:`` header is a
+document of its own before the jobs. A job
 without its own ``before_script``/``after_script`` uses ``default:`` (or the old top-level
 keys). ``variables:`` of the file and of the job are the environment. ``!reference`` items
 point at another job's script, which is checked where it is written.
@@ -21,10 +23,14 @@ _NOT_JOBS = frozenset(
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
-    root = y.compose(text)
+    source = y.Source(text)
+    for root in y.compose_all(text):
+        yield from _document(root, source)
+
+
+def _document(root: Any, source: y.Source) -> Iterator[Snippet]:
     if not y.is_mapping(root):
         return
-    source = y.Source(text)
     env = y.env_of(y.get(root, "variables"), {})
     default = y.get(root, "default")
     before_default = y.get(default, "before_script") or y.get(root, "before_script")
@@ -35,15 +41,17 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         if not any(y.get(job, key) is not None for key in ("script", "before_script", "run")):
             continue
         job_env = y.env_of(y.get(job, "variables"), env)
+        hook = y.get(y.get(job, "hooks"), "pre_get_sources_script")
+        for snippet in _items(hook, source, job_env):
+            yield snippet.replace(env=job_env)
         before = y.get(job, "before_script") or before_default
         first = True
         for node in (before, y.get(job, "script")):
             for snippet in _items(node, source, job_env):
-                yield Snippet(snippet.text, snippet.origins, env=job_env, fresh=first)
+                yield snippet.replace(env=job_env, fresh=first)
                 first = False
         for snippet in _items(y.get(job, "after_script") or after_default, source, job_env):
-            yield Snippet(snippet.text, snippet.origins, env=job_env, fresh=first)
-            first = False
+            yield snippet.replace(env=job_env)
 
 
 def _items(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snippet]:

@@ -2,7 +2,8 @@
 
 ``%pip`` installs into the kernel's own environment, which is right, so it is not shell.
 Each source line is reported on the line of the ``.ipynb`` file holding it: the JSON string
-of every line is searched for in order after the notebook is decoded.
+of every line (or of the whole source, when a cell keeps it as one string) is searched for
+in order after the notebook is decoded. Colab's ``%%shell`` is a shell cell too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from venvguard.sources.snippet import Snippet, SourceError
 
-_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|script\s+(?:ba|z)?sh|system)\b")
+_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:ba|z)?sh|system)\b")
 _BANG = re.compile(r"^(\s*(?:[A-Za-z_][\w, ]*=\s*)?)(!!?|%system\s+|%sx\s+)")
 
 
@@ -34,7 +35,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         source = cell.get("source", cell.get("input", []))
         lines = _lines(source)
-        positions = [locator.find(line) for line in lines]
+        if isinstance(source, str):
+            positions = locator.find_all(lines)
+        else:
+            positions = [locator.find(line) for line in lines]
         if cell.get("cell_type") != "code":
             continue
         yield from _cell(lines, positions)
@@ -63,6 +67,23 @@ class _Locator:
                 line_start = self.text.rfind("\n", 0, found) + 1
                 return self.text.count("\n", 0, found) + 1, found - line_start + 1
         return self.text.count("\n", 0, self.position) + 1, 0
+
+    def find_all(self, lines: list[str]) -> list[tuple[int, int]]:
+        """Positions of the lines of a source written as one JSON string, on one file line."""
+        for ascii_only in (False, True):
+            encoded = json.dumps("".join(lines), ensure_ascii=ascii_only)
+            found = self.text.find(encoded, self.position)
+            if found < 0:
+                continue
+            self.position = found + len(encoded)
+            number = self.text.count("\n", 0, found) + 1
+            column = found - (self.text.rfind("\n", 0, found) + 1) + 1
+            positions = []
+            for line in lines:
+                positions.append((number, column))
+                column += len(json.dumps(line, ensure_ascii=ascii_only)) - 2
+            return positions
+        return [self.find(line) for line in lines]
 
 
 def _cell(lines: list[str], positions: list[tuple[int, int]]) -> Iterator[Snippet]:

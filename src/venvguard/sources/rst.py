@@ -1,5 +1,6 @@
-"""reStructuredText: ``code-block``/``code``/``sourcecode``/``prompt`` directives and
-``::`` literal blocks (read as a session when they show prompts, else as a script).
+"""reStructuredText: ``code-block``/``code``/``sourcecode``/``prompt`` directives,
+``parsed-literal`` and ``::`` literal blocks (the last two have no language: read as a
+session when they show prompts, else for the lines that look like commands).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from collections.abc import Iterator
 from venvguard.sources.docblocks import block
 from venvguard.sources.snippet import Snippet
 
-_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|prompt)::\s*(\S*)")
+_DIRECTIVE = re.compile(
+    r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|prompt|parsed-literal)::\s*(\S*)"
+)
 _OTHER_DIRECTIVE = re.compile(r"^\s*\.\.\s+\S+::")
 
 

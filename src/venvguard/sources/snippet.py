@@ -23,9 +23,12 @@ class Snippet(FrozenRecord):
     ``env:``). ``fresh`` is false when the code continues the shell of the snippet before
     (one Markdown document read top to bottom, a ``.ONESHELL`` Makefile recipe).
     ``managed`` is true when the code runs inside an environment the tool manages (tox).
+    ``joins`` are ``(row, column, line, file_column)``: from ``column`` on, line ``row`` of
+    the text continues at ``line``/``file_column`` of the file (a folded YAML scalar makes
+    one line of several).
     """
 
-    __slots__ = ("text", "origins", "dialect", "env", "fresh", "managed")
+    __slots__ = ("text", "origins", "dialect", "env", "fresh", "managed", "joins")
 
     text: Final[str]
     origins: Final[tuple[tuple[int, int], ...]]
@@ -33,6 +36,7 @@ class Snippet(FrozenRecord):
     env: Final[Mapping[str, str]]
     fresh: Final[bool]
     managed: Final[bool]
+    joins: Final[tuple[tuple[int, int, int, int], ...]]
 
     def __init__(
         self,
@@ -42,6 +46,7 @@ class Snippet(FrozenRecord):
         env: Mapping[str, str] | None = None,
         fresh: bool = True,
         managed: bool = False,
+        joins: tuple[tuple[int, int, int, int], ...] = (),
     ) -> None:
         self.text = text
         self.origins = origins
@@ -49,6 +54,7 @@ class Snippet(FrozenRecord):
         self.env = {} if env is None else env
         self.fresh = fresh
         self.managed = managed
+        self.joins = joins
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         """The 1-based (line, column) in the file of ``row``/``column`` of the text."""
@@ -57,6 +63,9 @@ class Snippet(FrozenRecord):
         if row >= len(self.origins):
             line, offset = self.origins[-1]
             return line + (row - len(self.origins) + 1), column + 1
+        for joined_row, start, line, offset in reversed(self.joins):
+            if joined_row == row and column >= start:
+                return line, offset + column - start + 1
         line, offset = self.origins[row]
         return line, offset + column + 1
 

@@ -1,7 +1,8 @@
 """``tox.ini``: ``commands``, ``commands_pre``/``_post`` and ``install_command`` of each
 test environment. They run inside the environment tox made, so only flags (``sudo``,
 ``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
-``{envbindir}`` are the environment's own; other substitutions are left as words.
+``{envbindir}`` are the environment's own; other substitutions are left as words. A line
+may start with a factor condition (``py311,linux: ``, ``!win: ``), which is not a command.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from venvguard.sources.snippet import Snippet
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*(?P<value>.*)$")
+_FACTORS = re.compile(r"^[\w{}.!,-]+:\s+")
 _COMMAND_KEYS = frozenset({"commands", "commands_pre", "commands_post", "install_command"})
 _SUBSTITUTIONS = {
     "{envpython}": ".tox/env/bin/python",
@@ -46,6 +48,9 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             column = len(line) - len(line.lstrip())
         if not section.startswith("testenv") or key not in _COMMAND_KEYS or not value:
             continue
+        factors = _FACTORS.match(value)
+        if factors is not None:
+            value, column = value[factors.end() :], column + factors.end()
         stripped = value.lstrip("-! ")
         column += len(value) - len(stripped)
         for name, replacement in _SUBSTITUTIONS.items():

@@ -36,10 +36,16 @@ class Source:
 
 def compose(text: str) -> Any:
     """The root node of the first document, or ``None`` for an empty file."""
+    documents = compose_all(text)
+    return documents[0] if documents else None
+
+
+def compose_all(text: str) -> list[Any]:
+    """The root nodes of every document of a file (a GitLab component has a header first)."""
     import yaml
 
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = Source(text).row(mark) + 1 if mark is not None else None
@@ -101,6 +107,7 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
         return None
     start_row = source.row(node.start_mark)
     style = node.style
+    joins: tuple[tuple[int, int, int, int], ...] = ()
     if style == "|":
         first = start_row + 1
         end_row = source.row(node.end_mark)
@@ -112,24 +119,167 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
         origins = tuple((first + 1 + offset, indent) for offset in range(len(body)))
     else:
         text = str(node.value)
-        column = source.column(node.start_mark) + (1 if style in {"'", '"'} else 0)
-        count = text.count("\n") + 1
-        origins = tuple((start_row + 1, column) for _ in range(count))
-    text = _EXPRESSION.sub(_blank, text)
+        folded = (
+            style is not None or "\n" in source.text[node.start_mark.index : node.end_mark.index]
+        )
+        traced = _trace(text, source, node) if folded else None
+        if traced is not None:
+            origins, joins = traced
+        else:
+            column = source.column(node.start_mark) + (1 if style in {"'", '"'} else 0)
+            count = text.count("\n") + 1
+            origins = tuple((start_row + 1, column) for _ in range(count))
+    text = _blank_templates(text)
     if not text.strip():
         return None
-    return Snippet(text, origins, dialect, **extra)
+    return Snippet(text, origins, dialect, joins=joins, **extra)
+
+
+def _blank_templates(text: str) -> str:
+    """``${{ }}``, GitLab's ``$[[ ]]`` and CircleCI's ``<< >>`` as placeholders of their length."""
+    if "${{" in text:
+        text = _EXPRESSION.sub(_blank, text)
+    if "$[[" in text or "<<" in text:
+        text = _TEMPLATE.sub(_blank, text)
+    return text
+
+
+_TEMPLATE = re.compile(r"\$\[\[.*?\]\]|<<\s*(?:pipeline\.)?parameters\.[\w.-]+\s*>>")
+
+
+def _trace(
+    value: str, source: Source, node: Any
+) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int, int, int], ...]] | None:
+    """Where each line of a folded, plain or quoted scalar's value starts in the file.
+
+    YAML folds line breaks of these scalars into spaces, so one line of the value may come
+    from several lines of the file: the value is matched character by character against
+    the file (skipping indentation, folded breaks, quote doubling and escapes), and every
+    place where a line of the value moves to the next file line becomes a join.
+    ``None`` when the two cannot be matched.
+    """
+    text = source.text
+    style = node.style
+    position = node.start_mark.index
+    end = node.end_mark.index
+    if style in {">", "|"}:
+        position = text.find("\n", position, end) + 1
+        if position == 0:
+            return None
+    elif style in {"'", '"'}:
+        position += 1
+    where: list[int] = []
+    for char in value:
+        while position < end:
+            found = text[position]
+            if found == char:
+                break
+            if found in " \t\r\n":
+                if char in " \n" and found == "\n":
+                    break  # a folded line break
+                position += 1
+            elif found == "'" and style == "'":
+                position += 1
+            elif found == "\\" and style == '"':
+                position += 1
+                if position < end and text[position] == "\n":
+                    continue  # an escaped line break
+                break  # the character the escape stands for
+            else:
+                return None
+        if position >= end:
+            return None
+        where.append(position)
+        position += 1
+        if style == '"' and char != text[position - 1] and text[position - 1] in "xuU":
+            position += {"x": 2, "u": 4, "U": 8}[text[position - 1]]
+    lines = _Lines(text)
+    origins: list[tuple[int, int]] = []
+    joins: list[tuple[int, int, int, int]] = []
+    row = column = 0
+    previous = -2
+    for index, char in enumerate(value):
+        if char == "\n":
+            if column == 0:
+                origins.append(lines.place(where[index]))
+            row, column, previous = row + 1, 0, -2
+            continue
+        if column == 0:
+            origins.append(lines.place(where[index]))
+        elif where[index] != previous + 1:
+            joins.append((row, column, *lines.place(where[index])))
+        previous = where[index]
+        column += 1
+    if column == 0:
+        origins.append(lines.place(where[-1] if where else position))
+    return tuple(origins), tuple(joins)
+
+
+class _Lines:
+    """1-based line and 0-based column of increasing character offsets, counted as it goes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = 0
+        self.line = 1
+        self.line_start = 0
+
+    def place(self, index: int) -> tuple[int, int]:
+        if index < self.index:
+            self.index, self.line, self.line_start = 0, 1, 0
+        breaks = self.text.count("\n", self.index, index)
+        if breaks:
+            self.line += breaks
+            self.line_start = self.text.rfind("\n", self.index, index) + 1
+        self.index = index
+        return self.line, index - self.line_start
+
+
+_SHELLS = {
+    "bash": "bash",
+    "sh": "bash",
+    "zsh": "bash",
+    "dash": "bash",
+    "ksh": "bash",
+    "pwsh": "powershell",
+    "powershell": "powershell",
+    "cmd": "batch",
+}
 
 
 def dialect_of(shell: str | None, default: str = "bash") -> str | None:
     """The dialect a CI ``shell:`` names; ``None`` for one we do not read (python)."""
-    if not shell:
+    if not shell or not shell.split():
         return default
-    program = shell.split()[0].lower().rsplit("/", 1)[-1]
-    if program in {"bash", "sh", "zsh", "dash", "ksh"}:
-        return "bash"
-    if program in {"pwsh", "powershell"}:
-        return "powershell"
-    if program == "cmd":
-        return "batch"
+    program = shell.split()[0].lower().replace("\\", "/").rsplit("/", 1)[-1]
+    program = program.removesuffix(".exe")
+    if program in _SHELLS:
+        return _SHELLS[program]
+    if program.endswith("-shell"):
+        return "bash"  # micromamba-shell and the like: bash inside an environment
     return None
+
+
+_EXPORTED = re.compile(
+    r"(?:^|[\s\"'])(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'$`;|&>]*)"
+    r"(?=[\s\"'|;&>]|$)"
+)
+
+
+def written_env(text: str, file: str) -> dict[str, str]:
+    """Variables a script appends as ``NAME=value`` to the file ``$file`` names.
+
+    GitHub's ``$GITHUB_ENV`` and CircleCI's ``$BASH_ENV`` are read again before every later
+    step of the job, so what a step writes there is the environment of the steps after it.
+    Only literal values count; a computed one cannot be known here.
+    """
+    found: dict[str, str] = {}
+    if file not in text:
+        return found
+    for line in text.split("\n"):
+        if file not in line:
+            continue
+        for match in _EXPORTED.finditer(line):
+            if match.group("name") != file:
+                found[match.group("name")] = match.group("value")
+    return found
