@@ -54,6 +54,8 @@ def hits(script: str) -> list[tuple[int, int, str]]:
         "x=$(sudo pip install x)",
         'eval "sudo pip install $PKG"',
         "sudo $(which pip3) install x",
+        "sudo $(command -v pip3 2>/dev/null) install x",
+        "sudo `which pip3 || which pip` install x",
         'sudo "$PIP" install x',
         "sudo -s <<EOF\npip install x\nEOF",
         "cat <<EOF | sudo bash\npip install x\nEOF",

@@ -622,7 +622,9 @@ def _parse_python(args: Sequence[Word]) -> tuple[str | None, int, bool]:
     return None, index, True
 
 
-_LOOKUP = re.compile(r"^(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)\s*(?:\)|`)$")
+_LOOKUP = re.compile(
+    r"^(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-P)\s+([\w.+-]+)(?:\s[^`()]*)?(?:\)|`)$"
+)
 _VARIABLE_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 

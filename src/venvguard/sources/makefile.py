@@ -29,6 +29,9 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
         if match.group(3) is not None:
             return "_"
         inner = match.group(1) if match.group(1) is not None else match.group(2)
+        if inner.startswith("shell "):
+            # make runs it and substitutes its output, as the shell's $( ) does
+            return _SENTINEL + "(" + _expand(inner[6:].strip(), variables, depth + 1) + ")"
         if " " in inner.strip() or "," in inner:
             return _SENTINEL + "(" + inner + ")"
         name = inner.split(":", 1)[0].strip()
@@ -49,6 +52,9 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     lines = text.split("\n")
     variables: dict[str, str] = {}
     exported: dict[str, str] = {}
+    # Target-specific assignments (``install: PIP = pip3``): (variables, exported) per target.
+    per_target: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    rule_variables, rule_exported = variables, exported
     oneshell = bool(re.search(r"^\.ONESHELL\s*:", text, re.MULTILINE))
     prefix = "\t"
     in_rule = False
@@ -64,10 +70,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
                 following = lines[index].rstrip("\r")
                 pieces.append(following[1:] if following.startswith("\t") else following)
             index += 1
-            snippet = _recipe(pieces, start, len(prefix), variables, exported)
+            snippet = _recipe(pieces, start, len(prefix), rule_variables, rule_exported)
             if snippet is not None:
                 yield Snippet(
-                    snippet.text, snippet.origins, env=dict(exported), fresh=first_of_rule
+                    snippet.text, snippet.origins, env=dict(rule_exported), fresh=first_of_rule
                 )
                 first_of_rule = not oneshell
             continue
@@ -88,36 +94,63 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         assignment = _ASSIGNMENT.match(stripped)
         if assignment is not None:
-            name, op, value = assignment.group("name", "op", "value")
-            value = value.split(" #", 1)[0].strip()
+            name = assignment.group("name")
             if name == ".RECIPEPREFIX":
-                prefix = value[:1] or "\t"
-            elif op == "+=":
-                variables[name] = (variables.get(name, "") + " " + value).strip()
-            elif op == "?=":
-                variables.setdefault(name, value)
-            elif op != "!=":
-                variables[name] = _expand(value, variables) if op.startswith(":") else value
-            if assignment.group("export") and assignment.group("export").startswith("export"):
-                exported[name] = _finish(_expand(variables.get(name, ""), variables))
+                prefix = assignment.group("value").split(" #", 1)[0].strip()[:1] or "\t"
+            else:
+                _assign(assignment, variables, exported)
             in_rule = False
             continue
         if stripped.startswith("export ") or stripped.startswith("unexport "):
             continue
         rule = _RULE.match(logical)
         if rule is not None:
+            targets = rule.group("targets").split()
+            rest = rule.group("rest")
+            target_assignment = _ASSIGNMENT.match(rest.strip())
+            if target_assignment is not None:
+                for target in targets:
+                    own, own_exported = per_target.setdefault(target, ({}, {}))
+                    _assign(target_assignment, own, own_exported, {**variables, **own})
+                in_rule = False
+                continue
+            rule_variables, rule_exported = dict(variables), dict(exported)
+            for target in targets:
+                own, own_exported = per_target.get(target, ({}, {}))
+                rule_variables.update(own)
+                rule_exported.update(own_exported)
             in_rule = True
             first_of_rule = True
-            rest = rule.group("rest")
             if ";" in rest and not rest.lstrip().startswith("="):
                 command = rest.split(";", 1)[1]
                 column = logical.index(command) if command in logical else 0
-                snippet = _recipe([command], index - 1, column, variables, exported)
+                snippet = _recipe([command], index - 1, column, rule_variables, rule_exported)
                 if snippet is not None:
-                    yield Snippet(snippet.text, snippet.origins, env=dict(exported))
+                    yield Snippet(snippet.text, snippet.origins, env=dict(rule_exported))
                     first_of_rule = not oneshell
             continue
         in_rule = False
+
+
+def _assign(
+    assignment: re.Match[str],
+    variables: dict[str, str],
+    exported: dict[str, str],
+    outer: dict[str, str] | None = None,
+) -> None:
+    """Apply ``NAME op value`` to ``variables``; ``outer`` is what the value sees around it."""
+    name, op, value = assignment.group("name", "op", "value")
+    value = value.split(" #", 1)[0].strip()
+    seen = variables if outer is None else outer
+    if op == "+=":
+        variables[name] = (seen.get(name, "") + " " + value).strip()
+    elif op == "?=":
+        if name not in seen:
+            variables[name] = value
+    elif op != "!=":
+        variables[name] = _expand(value, seen) if op.startswith(":") else value
+    if (assignment.group("export") or "").startswith("export"):
+        exported[name] = _finish(_expand(variables.get(name, ""), {**seen, **variables}))
 
 
 def _recipe(
