@@ -461,3 +461,26 @@ def test_notebook_colab_shell_cells_and_string_sources() -> None:
     assert numbered[line - 1][column - 1 :].startswith("sudo pip install a")
     line, column, _ = found[1]
     assert numbered[line - 1][column - 1 :].startswith("pip install --user b")
+
+
+def test_a_shell_given_by_an_expression_is_read_as_the_default() -> None:
+    text = (
+        "runs:\n"
+        "  using: composite\n"
+        "  steps:\n"
+        "    - shell: ${{ inputs.shell }}\n"
+        "      run: sudo pip install x\n"
+    )
+    assert lines("github-action", text, outside_venv=False) == [(5, 12, "VG301")]
+
+
+def test_tox_commands_of_a_section_other_environments_substitute() -> None:
+    text = (
+        "[base]\n"
+        "commands = pip install --user a\n"  # 2
+        "[other]\n"
+        "commands = sudo pip install b\n"  # 4: never substituted, never run
+        "[testenv]\n"
+        "commands = {[base]commands}\n"
+    )
+    assert lines("tox", text, outside_venv=False) == [(2, 12, "VG302")]

@@ -15,7 +15,7 @@ from typing import Any
 
 from venvguard.sources.snippet import Snippet, SourceError
 
-_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:ba|z)?sh|system)\b")
+_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:\S*/)?(?:ba|z)?sh|system)\b")
 _BANG = re.compile(r"^(\s*(?:[A-Za-z_][\w, ]*=\s*)?)(!!?|%system\s+|%sx\s+)")
 
 

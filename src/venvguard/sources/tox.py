@@ -3,6 +3,8 @@ test environment. They run inside the environment tox made, so only flags (``sud
 ``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
 ``{envbindir}`` are the environment's own; other substitutions are left as words. A line
 may start with a factor condition (``py311,linux: ``, ``!win: ``), which is not a command.
+Commands of another section count where an environment substitutes them
+(``{[base]commands}``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from venvguard.sources.snippet import Snippet
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*(?P<value>.*)$")
+_REFERENCE = re.compile(r"\{\[([^\]]+)\]")
 _FACTORS = re.compile(r"^[\w{}.!,-]+:\s+")
 _COMMAND_KEYS = frozenset({"commands", "commands_pre", "commands_post", "install_command"})
 _SUBSTITUTIONS = {
@@ -26,6 +29,7 @@ _SUBSTITUTIONS = {
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
+    referenced = frozenset(name.strip() for name in _REFERENCE.findall(text))
     section = ""
     key = ""
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -46,7 +50,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         else:
             value = line.strip()
             column = len(line) - len(line.lstrip())
-        if not section.startswith("testenv") or key not in _COMMAND_KEYS or not value:
+        in_env = section.startswith("testenv") or section in referenced
+        if not in_env or key not in _COMMAND_KEYS or not value:
             continue
         factors = _FACTORS.match(value)
         if factors is not None:

@@ -249,7 +249,7 @@ _SHELLS = {
 
 def dialect_of(shell: str | None, default: str = "bash") -> str | None:
     """The dialect a CI ``shell:`` names; ``None`` for one we do not read (python)."""
-    if not shell or not shell.split():
+    if not shell or not shell.split() or "${{" in shell:
         return default
     program = shell.split()[0].lower().replace("\\", "/").rsplit("/", 1)[-1]
     program = program.removesuffix(".exe")
