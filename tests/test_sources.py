@@ -484,3 +484,23 @@ def test_tox_commands_of_a_section_other_environments_substitute() -> None:
         "commands = {[base]commands}\n"
     )
     assert lines("tox", text, outside_venv=False) == [(2, 12, "VG302")]
+
+
+def test_doc_sessions_with_unicode_prompts() -> None:
+    text = (
+        "```sh\n"
+        "\u276f sudo pip install a\n"  # 2
+        "```\n"
+        "```\n"
+        "\u279c pip install --user b\n"  # 5
+        "```\n"
+        "```console\n"
+        "\u03bb pip install --break-system-packages c\n"  # 8
+        "installed c\n"
+        "```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [
+        (2, 3, "VG301"),
+        (5, 3, "VG302"),
+        (8, 3, "VG303"),
+    ]

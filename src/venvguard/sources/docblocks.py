@@ -2,10 +2,10 @@
 
 The block's language decides the dialect: ``bash``/``sh``/``shell``/``zsh`` are scripts,
 ``console`` and friends are sessions where only prompt lines (``$ ``, ``% ``,
-``user@host:~$ ``, ``[user@host ~]$ ``, ``PS> ``, ``C:\\>``) and their continuations are
-commands and the rest is output. A block without a language is read as a session when it
-has prompts, else as a script; a block without a language, or a session without a single
-prompt, keeps only the lines that look like commands.
+``user@host:~$ ``, ``[user@host ~]$ ``, an arrow or a lambda, ``PS> ``, ``C:\\>``) and
+their continuations are commands and the rest is output. A block without a language is read
+as a session when it has prompts, else as a script; a block without a language, or a
+session without a single prompt, keeps only the lines that look like commands.
 ``dockerfile`` blocks are read as Dockerfiles. Other languages are not shell.
 """
 
@@ -32,7 +32,7 @@ _COMMAND_LINE = re.compile(
     r"[\w.~$/-]*/[\w.-]+)(?:\s|$)"
 )
 _PROMPT = re.compile(
-    r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?|\[[^\]\n]*\]\s?)?[$%]\s"
+    r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?|\[[^\]\n]*\]\s?)?[$%\u276f\u279c\u03bb\u00bb]\s"
     r"|^(?:\([^)]*\)\s*)?(?:PS\b[^>\n]*|[A-Za-z]:\\[^>\n]*)>\s?|^>>>\s"
 )
 
