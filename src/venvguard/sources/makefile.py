@@ -48,17 +48,33 @@ def _finish(value: str) -> str:
     return value.replace(_SENTINEL, "$")
 
 
+class _Pending:
+    """A recipe line read, waiting for the whole file's variables (make expands it late)."""
+
+    __slots__ = ("pieces", "row", "column", "rule", "targets")
+
+    def __init__(
+        self, pieces: list[str], row: int, column: int, rule: int, targets: list[str]
+    ) -> None:
+        self.pieces = pieces
+        self.row = row
+        self.column = column
+        self.rule = rule
+        self.targets = targets
+
+
 def snippets(path: str, text: str) -> Iterator[Snippet]:
     lines = text.split("\n")
     variables: dict[str, str] = {}
-    exported: dict[str, str] = {}
+    exported: set[str] = set()
     # Target-specific assignments (``install: PIP = pip3``): (variables, exported) per target.
-    per_target: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
-    rule_variables, rule_exported = variables, exported
+    per_target: dict[str, tuple[dict[str, str], set[str]]] = {}
+    pending: list[_Pending] = []
     oneshell = bool(re.search(r"^\.ONESHELL\s*:", text, re.MULTILINE))
     prefix = "\t"
     in_rule = False
-    first_of_rule = True
+    rule = 0
+    targets: list[str] = []
     index = 0
     while index < len(lines):
         raw = lines[index].rstrip("\r")
@@ -70,12 +86,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
                 following = lines[index].rstrip("\r")
                 pieces.append(following[1:] if following.startswith("\t") else following)
             index += 1
-            snippet = _recipe(pieces, start, len(prefix), rule_variables, rule_exported)
-            if snippet is not None:
-                yield Snippet(
-                    snippet.text, snippet.origins, env=dict(rule_exported), fresh=first_of_rule
-                )
-                first_of_rule = not oneshell
+            pending.append(_Pending(pieces, start, len(prefix), rule, targets))
             continue
         logical = raw
         while logical.endswith("\\") and index + 1 < len(lines):
@@ -101,41 +112,52 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
                 _assign(assignment, variables, exported)
             in_rule = False
             continue
-        if stripped.startswith("export ") or stripped.startswith("unexport "):
+        words = stripped.split()
+        if words[0] in {"export", "unexport"}:
+            for name in words[1:]:
+                (exported.add if words[0] == "export" else exported.discard)(name)
             continue
-        rule = _RULE.match(logical)
-        if rule is not None:
-            targets = rule.group("targets").split()
-            rest = rule.group("rest")
+        matched = _RULE.match(logical)
+        if matched is not None:
+            rest = matched.group("rest")
             target_assignment = _ASSIGNMENT.match(rest.strip())
             if target_assignment is not None:
-                for target in targets:
-                    own, own_exported = per_target.setdefault(target, ({}, {}))
+                for target in matched.group("targets").split():
+                    own, own_exported = per_target.setdefault(target, ({}, set()))
                     _assign(target_assignment, own, own_exported, {**variables, **own})
                 in_rule = False
                 continue
-            rule_variables, rule_exported = dict(variables), dict(exported)
-            for target in targets:
-                own, own_exported = per_target.get(target, ({}, {}))
-                rule_variables.update(own)
-                rule_exported.update(own_exported)
+            targets = matched.group("targets").split()
+            rule += 1
             in_rule = True
-            first_of_rule = True
             if ";" in rest and not rest.lstrip().startswith("="):
                 command = rest.split(";", 1)[1]
                 column = logical.index(command) if command in logical else 0
-                snippet = _recipe([command], index - 1, column, rule_variables, rule_exported)
-                if snippet is not None:
-                    yield Snippet(snippet.text, snippet.origins, env=dict(rule_exported))
-                    first_of_rule = not oneshell
+                pending.append(_Pending([command], index - 1, column, rule, targets))
             continue
         in_rule = False
+    # Recipes are expanded when they run, after the whole file is read: every variable has
+    # its last value, wherever in the file it was set.
+    previous_rule = 0
+    for item in pending:
+        scope, names = dict(variables), set(exported)
+        for target in item.targets:
+            own, own_exported = per_target.get(target, ({}, set()))
+            scope.update(own)
+            names |= own_exported
+        env = {name: _finish(_expand(scope.get(name, ""), scope)) for name in sorted(names)}
+        snippet = _recipe(item.pieces, item.row, item.column, scope)
+        if snippet is None:
+            continue
+        fresh = item.rule != previous_rule or not oneshell
+        previous_rule = item.rule
+        yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh)
 
 
 def _assign(
     assignment: re.Match[str],
     variables: dict[str, str],
-    exported: dict[str, str],
+    exported: set[str],
     outer: dict[str, str] | None = None,
 ) -> None:
     """Apply ``NAME op value`` to ``variables``; ``outer`` is what the value sees around it."""
@@ -150,16 +172,10 @@ def _assign(
     elif op != "!=":
         variables[name] = _expand(value, seen) if op.startswith(":") else value
     if (assignment.group("export") or "").startswith("export"):
-        exported[name] = _finish(_expand(variables.get(name, ""), {**seen, **variables}))
+        exported.add(name)
 
 
-def _recipe(
-    pieces: list[str],
-    row: int,
-    column: int,
-    variables: dict[str, str],
-    exported: dict[str, str],
-) -> Snippet | None:
+def _recipe(pieces: list[str], row: int, column: int, variables: dict[str, str]) -> Snippet | None:
     first = pieces[0]
     body = first.lstrip(" \t@+-")
     column += len(first) - len(body)
@@ -168,4 +184,4 @@ def _recipe(
     if not text.strip():
         return None
     origins = ((row + 1, column), *((row + 1 + i, 1) for i in range(1, len(pieces))))
-    return Snippet(text, origins, env=dict(exported))
+    return Snippet(text, origins)
