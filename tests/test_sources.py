@@ -504,3 +504,11 @@ def test_doc_sessions_with_unicode_prompts() -> None:
         (5, 3, "VG302"),
         (8, 3, "VG303"),
     ]
+
+
+def test_fence_language_with_a_file_name_after_a_colon() -> None:
+    text = (
+        "```bash:install.sh\nsudo pip install a\n```\n"
+        "```yaml:ci.yml\n- run: sudo pip install b\n```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [(2, 1, "VG301")]

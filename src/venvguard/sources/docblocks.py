@@ -38,7 +38,8 @@ _PROMPT = re.compile(
 
 
 def language(info: str) -> str:
-    """The language word of a fence info string (``bash``, ``{code-block} console``)."""
+    """The language word of a fence info string (``bash``, ``{code-block} console``,
+    ``sh:setup.sh``)."""
     words = info.strip().split()
     if words and words[0].startswith("{") and words[0].endswith("}"):
         directive = words[0][1:-1].lower()
@@ -47,7 +48,8 @@ def language(info: str) -> str:
         words = words[1:]
     if not words:
         return ""
-    return words[0].strip("{}.").lower()
+    # ``bash:install.sh`` names its file after a colon (Qiita, Zenn).
+    return words[0].strip("{}.").lower().split(":", 1)[0]
 
 
 def block(
