@@ -261,7 +261,11 @@ def build_small_repo(root: Path, env: Mapping[str, str]) -> None:
 
 
 def build_audit_repos(root: Path, count: int, env: Mapping[str, str]) -> None:
-    """``count`` small repositories, a third of them with something to find."""
+    """``count`` tiny repositories (about 40 files), a third of them with something to find.
+
+    Each check is so short that the interpreter's start-up and first imports dominate: the
+    row shows how much of an audit is fixed cost, not how it scales.
+    """
     rng = random.Random(50)
     for n in range(count):
         repo = root / f"repo{n:03d}"
@@ -274,6 +278,99 @@ def build_audit_repos(root: Path, count: int, env: Mapping[str, str]) -> None:
         for m in range(30):
             write(repo / "src" / f"app{n}" / f"mod{m}.py", f"X = {m}\n")
         for s in range(4):
+            write(repo / "scripts" / f"task{s}.sh", shell_script(rng, 30))
+        commit_all(repo, env)
+
+
+_SERVICE_PINS = (
+    "certifi==2024.7.4\ncharset-normalizer==3.3.2\nclick==8.1.7\nflask==3.0.3\n"
+    "greenlet==3.0.3\ngunicorn==22.0.0\nidna==3.7\nitsdangerous==2.2.0\njinja2==3.1.4\n"
+    "markupsafe==2.1.5\npackaging==24.1\npydantic==2.8.2\nrequests==2.32.3\n"
+    "sqlalchemy==2.0.31\ntyping-extensions==4.12.2\nurllib3==2.2.2\nwerkzeug==3.0.3\n"
+)
+_SERVICE_README = """# service {n}
+
+An internal service.
+
+## Install
+
+```console
+$ python -m venv .venv
+$ . .venv/bin/activate
+$ pip install -r requirements.txt
+```
+
+## Run
+
+```bash
+make run
+```
+"""
+_SERVICE_MAKEFILE = """VENV := .venv
+
+install:
+\tpython -m venv $(VENV)
+\t$(VENV)/bin/pip install -r requirements-dev.txt
+
+test:
+\t$(VENV)/bin/pytest
+
+run:
+\t$(VENV)/bin/gunicorn app:app
+"""
+_SERVICE_WORKFLOW = """name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: |
+          python -m pip install --upgrade pip
+          pip install -r requirements-dev.txt
+      - run: pytest
+"""
+_SERVICE_DOCKERFILE = """FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+CMD ["gunicorn", "app:app"]
+"""
+
+
+def build_service_repos(root: Path, count: int, env: Mapping[str, str]) -> None:
+    """``count`` repositories shaped like an organisation's services (about 110 files each).
+
+    Each has a package and its tests, a README with install steps, pinned requirements, a
+    Dockerfile, a Makefile, a tox.ini, a CI workflow, docs and six shell scripts; a third of
+    them leave the venv unignored, and some scripts install globally.
+    """
+    rng = random.Random(51)
+    for n in range(count):
+        repo = root / f"service{n:03d}"
+        ignore = ".venv/\nvenv/\n.env\n__pycache__/\n" if n % 3 else "__pycache__/\n"
+        write(repo / ".gitignore", ignore)
+        write(repo / "README.md", _SERVICE_README.format(n=n) + "\nMore about the API.\n" * 20)
+        write(repo / "requirements.txt", _SERVICE_PINS)
+        write(repo / "requirements-dev.txt", "-r requirements.txt\npytest==8.3.2\nruff==0.5.5\n")
+        write(repo / "pyproject.toml", f'[project]\nname = "service{n}"\nversion = "1.0"\n')
+        write(repo / "Dockerfile", _SERVICE_DOCKERFILE)
+        write(repo / "Makefile", _SERVICE_MAKEFILE)
+        write(repo / "tox.ini", "[testenv]\ndeps = -r requirements-dev.txt\ncommands = pytest\n")
+        write(repo / ".github" / "workflows" / "ci.yml", _SERVICE_WORKFLOW)
+        for m in range(60):
+            write(
+                repo / "src" / f"service{n}" / f"mod{m}.py", f"def f{m}() -> int:\n    return {m}\n"
+            )
+        for m in range(30):
+            write(repo / "tests" / f"test_mod{m}.py", f"def test_{m}() -> None:\n    assert True\n")
+        for d in range(6):
+            write(repo / "docs" / f"page{d}.md", f"# page {d}\n\nText.\n" * 10)
+        for s in range(6):
             write(repo / "scripts" / f"task{s}.sh", shell_script(rng, 30))
         commit_all(repo, env)
 
