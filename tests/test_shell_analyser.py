@@ -240,3 +240,15 @@ def test_get_pip_piped_into_python_reads_its_arguments() -> None:
         "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --break-system-packages\n"
     )
     assert hits(script) == [(1, 49, "VG302"), (2, 49, "VG303")]
+
+
+def test_function_arguments_reach_the_commands_in_its_body() -> None:
+    script = (
+        'pip_install() {\n  python3 -m pip install "$@"\n}\n'
+        "pip_install --user requests\n"
+        'as_root() { sudo "$@"; }\n'
+        "as_root pip3 install numpy\n"
+        'second() { pip install "${1}" "$2"; }\n'
+        "second --break-system-packages x\n"
+    )
+    assert hits(script) == [(2, 3, "VG302"), (5, 13, "VG301"), (7, 12, "VG303")]

@@ -20,6 +20,7 @@ from venvguard.shell.words import Command, Word
 if TYPE_CHECKING:
     from venvguard.shell.analyser import Analyser, Frame
 
+_ALL_ARGUMENTS = re.compile(r'^"?\$(?:[@*]|\{[@*]\})"?$')
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r"\\([\\$`\"\n])")
 
@@ -88,6 +89,9 @@ class _Walker:
         self.function_names: re.Pattern[bytes] | None = None
         self.called: set[str] = set()
         self.running: set[str] = set()
+        #: The arguments of the function call being walked: ``$1``, ``"$@"`` in its body.
+        self.arguments: list[Word] | None = None
+        self.notable_arguments = False  # they hold an installer or environment word
 
     # --- positions and text --------------------------------------------------------------
 
@@ -118,7 +122,7 @@ class _Walker:
                 self.function_names = re.compile(rb"(?<![\w-])(?:" + alternatives + rb")(?![\w-])")
             if self.function_names.search(data):
                 return True
-        return state.notable and b"$" in data
+        return (state.notable or self.notable_arguments) and b"$" in data
 
     def visit(self, node: Any, state: ShellState) -> None:
         kind = node.type
@@ -206,6 +210,9 @@ class _Walker:
                 words.extend(self.split(inner, self.word(inner, state)))
             elif kind not in {"comment"}:
                 self.substitutions(child, state)
+                if self.arguments is not None and _ALL_ARGUMENTS.match(self.text(child)):
+                    words.extend(self.arguments)
+                    continue
                 words.extend(self.split(child, self.word(child, state)))
         if not words:
             return None
@@ -239,10 +246,17 @@ class _Walker:
             if name not in self.running:
                 self.called.add(name)
                 self.running.add(name)
+                outer = self.arguments, self.notable_arguments
+                self.arguments = command.words[1:]
+                self.notable_arguments = any(
+                    _RELEVANT.search(word.value.encode("utf-8", "surrogateescape"))
+                    for word in self.arguments
+                )
                 try:
                     self.visit(self.functions[name][0], state)
                 finally:
                     self.running.discard(name)
+                    self.arguments, self.notable_arguments = outer
             return None
         return self.analyser.command(command, state, self.frame, after_get_pip=after_get_pip)
 
@@ -417,6 +431,9 @@ class _Walker:
         if raw.startswith("${"):
             match = _EXPANSION.match(raw)
             if match is None:
+                number = raw[2:-1]
+                if number.isdigit():
+                    return self.argument(int(number), raw, row, column)
                 return Word(raw, True, row, column)
             name = match.group("name")
             if name in state.variables and (
@@ -428,6 +445,15 @@ class _Walker:
                 return Word(default.strip("\"'"), False, row, column)
             return Word(raw, True, row, column)
         name = raw[1:]
+        if name.isdigit():
+            return self.argument(int(name), raw, row, column)
         if name in state.variables:
             return Word(state.variables[name], False, row, column)
+        return Word(raw, True, row, column)
+
+    def argument(self, number: int, raw: str, row: int, column: int) -> Word:
+        """``$1`` in the body of a function being called: that argument of the call."""
+        if self.arguments is not None and 0 < number <= len(self.arguments):
+            found = self.arguments[number - 1]
+            return Word(found.value, found.dynamic, row, column)
         return Word(raw, True, row, column)
