@@ -70,6 +70,14 @@ _BY_NAME = {
     "pkgbuild": "shell",
 }
 _WORKFLOW = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
+#: ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``containerfile_gpu``...
+_DOCKERFILE_NAME = re.compile(r"(?:dockerfile|containerfile)(?:[._-].*)?")
+#: Suffixes that make a ``Dockerfile.*`` name code or data about Dockerfiles instead.
+_NOT_DOCKERFILE = frozenset(
+    {"py", "pyi", "go", "rs", "rb", "js", "ts", "java", "kt", "c", "h", "cpp", "cs", "php"}
+    | {"pl", "lua", "json", "toml", "yml", "yaml", "xml", "txt", "html", "lock", "sum", "mod"}
+    | {"cfg", "ini", "csv"}
+)
 _SHEBANG_SHELLS = re.compile(r"^(?:ba|z|k|da|a|mk|c|tc)?sh$")
 
 
@@ -85,11 +93,14 @@ def kind_of_name(path: str) -> str | None:
         return "circleci"
     if lowered.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
         return "gitlab-ci"
-    if lowered.startswith(("dockerfile", "containerfile")):
+    extension = lowered.rsplit(".", 1)[1] if "." in lowered else None
+    if (
+        _DOCKERFILE_NAME.fullmatch(lowered)
+        and extension not in _NOT_DOCKERFILE
+        and (extension is None or extension not in _BY_EXTENSION)
+    ):
         return "dockerfile"
-    if "." in lowered:
-        return _BY_EXTENSION.get(lowered.rsplit(".", 1)[1])
-    return None
+    return _BY_EXTENSION.get(extension) if extension is not None else None
 
 
 def needs_content(path: str) -> bool:
