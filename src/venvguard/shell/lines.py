@@ -1,10 +1,13 @@
 """The line-level front end for PowerShell and batch files.
 
 Neither language needs a full parser to find installs: lines are joined at their
-continuation marks (a backtick in PowerShell, ``^`` in batch), comments dropped, statements
-split at ``;``, ``|``, ``&&``, ``||`` (and ``&`` in batch), and words split with their
-quotes. Variable assignments (``$env:PIP_USER = 1``, ``set PIP_USER=1``) and activation
-scripts update the shell state as in a POSIX shell.
+continuation marks (a backtick in PowerShell, ``^`` in batch), comments and PowerShell
+here-strings dropped, statements split at ``;``, ``|``, ``&&``, ``||``, at script-block
+braces in PowerShell and at ``&`` and block parentheses in batch, and words split with their
+quotes. A batch ``if`` condition or ``for ... do`` head leads to the command it guards.
+``Invoke-Expression``, ``Start-Process`` (``-Verb RunAs`` runs it elevated) and ``runas``
+lead to the command they run. Variable assignments (``$env:PIP_USER = 1``,
+``set PIP_USER=1``) and activation scripts update the shell state as in a POSIX shell.
 """
 
 from __future__ import annotations
@@ -18,12 +21,32 @@ from venvguard.shell.words import Command, Word
 if TYPE_CHECKING:
     from venvguard.shell.analyser import Analyser, Frame
 
-_PS_ASSIGN = re.compile(r"^\s*\$(?:env:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
+_PS_ASSIGN = re.compile(
+    r"^\s*\$(?:env:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$"
+    r"|^\s*\$\{(?:env:)?(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}\s*=\s*(?P<braced_value>.*)$",
+    re.I,
+)
+#: The head of a batch ``if`` (``/i``, ``not``, ``exist X``, ``defined X``, ``errorlevel N``,
+#: ``A==B``, ``A EQU B``): what follows it is the guarded command.
+_BATCH_IF = re.compile(
+    r"""^if\s+(?:/i\s+)?(?:not\s+)?"""
+    r"""(?:exist\s+(?:"[^"]*"|\S+)|defined\s+\S+|errorlevel\s+\d+|cmdextversion\s+\d+"""
+    r"""|(?:"[^"]*"|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*(?:"[^"]*"|\S+))\s*""",
+    re.I,
+)
+_BATCH_FOR = re.compile(
+    r"^for\s+(?:/[dlfr]\s+(?:\"[^\"]*\"\s+)?)?%%?\w\s+in\s*\([^)]*\)\s*do\s+", re.I
+)
+_FOR_HEAD = re.compile(r"\s*for\s.*\bin\s*$", re.I)
+_HERE_STRING_START = re.compile(r"(?:^|[\s=(,])@[\"']\s*$")
+_ADMINISTRATOR = re.compile(r"^/user:(?:[^\\]*\\)?administrator$", re.I)
 _BATCH_SET = re.compile(
     r'^\s*set\s+"?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^"]*)"?\s*$', re.I
 )
 _BATCH_VAR = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
-_PS_VAR = re.compile(r"\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)")
+_PS_VAR = re.compile(
+    r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}|\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)", re.I
+)
 
 
 def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame, dialect: str) -> None:
@@ -47,9 +70,16 @@ def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     pending: tuple[int, int, str] | None = None
     in_block_comment = False
+    here_string_end: str | None = None  # '"@' or "'@" while inside a here-string
     for row, raw in enumerate(text.split("\n")):
         line = raw.rstrip("\r")
         if not batch:
+            if here_string_end is not None:
+                if not line.lstrip().startswith(here_string_end):
+                    continue  # the string's text is data
+                after = line.index(here_string_end) + 2
+                line = " " * after + line[after:]
+                here_string_end = None
             if in_block_comment:
                 if "#>" in line:
                     in_block_comment = False
@@ -59,6 +89,9 @@ def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
             if "<#" in line and "#>" not in line[line.index("<#") :]:
                 in_block_comment = True
                 line = line[: line.index("<#")]
+            opening = _HERE_STRING_START.search(line)
+            if opening is not None:
+                here_string_end = opening.group(0).rstrip()[-1] + "@"
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
         if batch and re.match(r"^@?(?:rem\b|::)", stripped, re.I):
@@ -83,11 +116,16 @@ def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
 
 
 def _statements(line: str, batch: bool) -> list[tuple[int, str]]:
-    """Split a line at statement separators outside quotes; drop a trailing comment."""
+    """Split a line at statement separators outside quotes; drop a trailing comment.
+
+    Braces of PowerShell script blocks (not ``${name}``) and parentheses of batch blocks
+    separate statements too: ``if ($x) { pip install y }``, ``if errorlevel 1 (pip ...)``.
+    """
     parts: list[tuple[int, str]] = []
     start = 0
     quote = ""
     index = 0
+    blocks = "()" if batch else "{}"
     while index < len(line):
         char = line[index]
         if quote:
@@ -99,6 +137,17 @@ def _statements(line: str, batch: bool) -> list[tuple[int, str]]:
             quote = char
         elif not batch and char == "#" and (index == 0 or line[index - 1].isspace()):
             break
+        elif not batch and char == "$" and line[index + 1 : index + 2] == "{":
+            close = line.find("}", index)
+            index = len(line) if close < 0 else close + 1
+            continue
+        elif char in blocks:
+            if batch and char == "(" and _FOR_HEAD.match(line, start, index):
+                close = line.find(")", index)  # the list of a for loop, not a block
+                index = len(line) if close < 0 else close + 1
+                continue
+            parts.append((start, line[start:index]))
+            start = index + 1
         elif (
             char in ";|&"
             and not (char == ";" and batch)
@@ -118,20 +167,21 @@ def _words(statement: str, row: int, column: int, state: ShellState, batch: bool
     words: list[Word] = []
     for match in re.finditer(r'"[^"]*"|\'[^\']*\'|[^\s]+', statement):
         token = match.group(0)
-        value = token[1:-1] if token[:1] in "\"'" and len(token) > 1 else token
+        quoted = token[:1] in "\"'" and len(token) > 1
+        value = token[1:-1] if quoted else token
         dynamic = False
 
         def expand(found: re.Match[str]) -> str:
             nonlocal dynamic
-            name = found.group(1)
+            name = next(group for group in found.groups() if group is not None)
             for key, known in state.variables.items():
                 if key.lower() == name.lower():
                     return known
             dynamic = True
-            return found.group(0)
+            return "${" + name + "}"  # spelled as in a POSIX shell, for the program's name
 
         value = (_BATCH_VAR if batch else _PS_VAR).sub(expand, value)
-        words.append(Word(value, dynamic, row, column + match.start(), False))
+        words.append(Word(value, dynamic, row, column + match.start() + quoted, False))
     return words
 
 
@@ -149,20 +199,108 @@ def _statement(
     if not statement:
         return
     if batch:
-        statement = statement.lstrip("@")
+        stripped = statement.lstrip("@")
+        column += len(statement) - len(stripped)
+        statement = stripped
+        while (head := _BATCH_IF.match(statement) or _BATCH_FOR.match(statement)) is not None:
+            statement = statement[head.end() :]
+            column += head.end()
         assign = _BATCH_SET.match(statement)
     else:
         assign = _PS_ASSIGN.match(statement)
     if assign is not None:
-        value = assign.group("value").strip().strip("\"'")
-        exported = batch or statement.lstrip().lower().startswith("$env:")
-        state.assign(assign.group("name"), value, exported=exported, raw=value)
+        name = assign.group("name") or assign.group("braced")
+        value = (assign.group("value") or assign.group("braced_value") or "").strip().strip("\"'")
+        lowered = statement.lstrip().lower()
+        exported = batch or lowered.startswith(("$env:", "${env:"))
+        state.assign(name, value, exported=exported, raw=value)
         return
     words = _words(statement, row, column, state, batch)
     if words and words[0].value in {"&", "."} and not batch:
         words = words[1:] if words[0].value == "&" else words
     if not words:
         return
+    quoted = [
+        statement[word.column - column - 1 : word.column - column] in {'"', "'"} for word in words
+    ]
+    launched = _launched(words, quoted, batch)
+    if launched is not None:
+        code, elevated = launched
+        inner = frame.replace(as_root=elevated) if elevated else frame
+        for start, nested in _statements(code.value, batch):
+            _statement(
+                analyser,
+                nested,
+                row=code.row,
+                column=code.column + start,
+                state=state,
+                frame=inner,
+                batch=batch,
+                dialect=dialect,
+            )
+        return
     end = (row, column + len(statement))
     command = Command(words, {}, (row, column), end, statement)
     analyser.command(command, state, frame, dialect=dialect)
+
+
+#: Start-Process parameters that take a value (any unique prefix names one, as in PowerShell).
+_START_PROCESS_VALUES = (
+    "filepath",
+    "argumentlist",
+    "verb",
+    "workingdirectory",
+    "windowstyle",
+    "credential",
+    "redirectstandardinput",
+    "redirectstandardoutput",
+    "redirectstandarderror",
+    "environment",
+)
+
+
+def _launched(words: list[Word], quoted: list[bool], batch: bool) -> tuple[Word, str | None] | None:
+    """The command line that ``Invoke-Expression``, ``Start-Process`` or ``runas`` runs,
+    and what elevates it (``None``: it runs as the caller)."""
+    program = words[0].value.lower().removesuffix(".exe")
+    rest = words[1:]
+    if program == "runas":
+        user = next((w.value for w in rest if w.value.lower().startswith("/user:")), "")
+        if not rest or rest[-1].value.startswith("/"):
+            return None
+        return rest[-1], "runas" if _ADMINISTRATOR.match(user) else None
+    if batch:
+        return None
+    if program in {"invoke-expression", "iex"} and len(rest) == 1:
+        return rest[0], None
+    if program not in {"start-process", "saps"}:
+        return None
+    values: dict[str, list[Word]] = {}
+    positional: list[Word] = []
+    current: str | None = None
+    for word, was_quoted in zip(rest, quoted[1:], strict=True):
+        name = word.value[1:].lower() if word.value.startswith("-") and not was_quoted else ""
+        matches = [p for p in _START_PROCESS_VALUES if name and p.startswith(name)]
+        if name in {"args", "arguments"}:
+            matches = ["argumentlist"]
+        if len(matches) == 1 and word.value[1:2].isalpha():
+            current = matches[0]
+            values[current] = []
+        elif name.isalpha() and name:
+            current = None  # a switch: -Wait, -NoNewWindow, -PassThru
+        elif current is not None and (current == "argumentlist" or not values[current]):
+            values[current].append(word)
+        else:
+            positional.append(word)
+    program_words = values.get("filepath") or positional[:1]
+    arguments = values.get("argumentlist") or positional[1:2]
+    if not program_words:
+        return None
+    # '-m','pip','install' or "-m pip install": the same command line
+    pieces = [p.strip().strip("'\"") for w in arguments for p in w.value.split(",")]
+    text = " ".join([program_words[0].value, *(p for p in pieces if p)])
+    verb = " ".join(w.value for w in values.get("verb", [])).lower()
+    first = program_words[0]
+    return Word(text, first.dynamic, first.row, first.column), (
+        "Start-Process -Verb RunAs" if verb == "runas" else None
+    )

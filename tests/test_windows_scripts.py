@@ -1,0 +1,111 @@
+"""PowerShell and batch files: blocks, conditions, here-strings and elevation wrappers."""
+
+from __future__ import annotations
+
+from venvguard.shell.analyser import Analyser
+from venvguard.sources.registry import reader
+
+
+def found(kind: str, text: str) -> list[tuple[int, int, str]]:
+    """(line, column, best rule) of every finding, VG305 off as for CI steps and docs."""
+    analyser = Analyser(outside_venv=False)
+    analyser.run(reader(kind)("file", text))
+    rules = (
+        (hit.line, hit.column, [code for code, _ in hit.rules if code not in {"VG306", "VG307"}])
+        for hit in analyser.hits.values()
+    )
+    return sorted((line, column, codes[0]) for line, column, codes in rules if codes)
+
+
+def test_powershell_blocks_are_statements() -> None:
+    text = (
+        "if ($Dev) { pip install --user d }\n"  # 1
+        "foreach ($p in $pkgs) {\n"  # 2
+        "    python -m pip install --user $p\n"  # 3
+        "}\n"  # 4
+        "Invoke-Command -ScriptBlock { sudo pip install e }\n"  # 5
+        "${env:PIP_USER} = 1\n"  # 6
+        "pip install f\n"  # 7
+    )
+    assert found("powershell", text) == [
+        (1, 13, "VG302"),
+        (3, 5, "VG302"),
+        (5, 31, "VG301"),
+        (7, 1, "VG302"),
+    ]
+
+
+def test_powershell_here_strings_are_data() -> None:
+    text = (
+        '$m = @"\n'  # 1
+        "pip install --user x\n"  # 2
+        '"@\n'  # 3
+        "$n = @'  \n"  # 4
+        "sudo pip install y\n"  # 5
+        "'@\n"  # 6
+        "pip install --user z\n"  # 7
+    )
+    assert found("powershell", text) == [(7, 1, "VG302")]
+
+
+def test_powershell_invoke_expression_and_start_process() -> None:
+    text = (
+        'Invoke-Expression "pip install --user x"\n'  # 1
+        "iex 'python -m pip install --break-system-packages y'\n"  # 2
+        "Start-Process python -ArgumentList '-m pip install z' -Verb RunAs\n"  # 3
+        'Start-Process -FilePath pip -ArgumentList "install --user w" -Wait\n'  # 4
+        "Start-Process python -ArgumentList '-m','pip','install','v' -Verb runAs\n"  # 5
+        "Start-Process notepad -Verb RunAs\n"  # 6
+    )
+    assert [(line, code) for line, _, code in found("powershell", text)] == [
+        (1, "VG302"),
+        (2, "VG303"),
+        (3, "VG301"),
+        (4, "VG302"),
+        (5, "VG301"),
+    ]
+
+
+def test_powershell_unset_variables_name_their_program() -> None:
+    text = "& $env:PYTHON -m pip install --user a\n$Pip install --user b\n"
+    assert [(line, code) for line, _, code in found("powershell", text)] == [
+        (1, "VG302"),
+        (2, "VG302"),
+    ]
+
+
+def test_batch_conditions_blocks_and_loops() -> None:
+    text = (
+        "@echo off\n"  # 1
+        "if not exist venv pip install --user b\n"  # 2
+        "if errorlevel 1 (pip install --user m)\n"  # 3
+        'if /i "%1"=="dev" (\n'  # 4
+        "    python -m pip install --user n\n"  # 5
+        ") else (\n"  # 6
+        "    echo skipped (nothing to do)\n"  # 7
+        ")\n"  # 8
+        "for %%p in (a b) do pip install --user %%p\n"  # 9
+        "if defined CI pip install o\n"  # 10
+        'echo "pip install --user never"\n'  # 11
+    )
+    assert found("batch", text) == [
+        (2, 19, "VG302"),
+        (3, 18, "VG302"),
+        (5, 5, "VG302"),
+        (9, 21, "VG302"),
+    ]
+
+
+def test_batch_unset_variables_and_runas() -> None:
+    text = (
+        "%PYTHON% -m pip install --user l\n"  # 1
+        '"%PYTHON%" -m pip install --user l\n'  # 2
+        'runas /user:Administrator "pip install x"\n'  # 3
+        'runas /user:builder "pip install --user y"\n'  # 4
+    )
+    assert [(line, code) for line, _, code in found("batch", text)] == [
+        (1, "VG302"),
+        (2, "VG302"),
+        (3, "VG301"),
+        (4, "VG302"),
+    ]
