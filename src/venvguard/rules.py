@@ -237,8 +237,9 @@ _RULES = (
         True,
         "a package install run as root via `sudo`, `doas` or `su -c`",
         "Installing as root writes into the system Python that the operating system's own "
-        "tools depend on, and leaves root-owned files behind. Install into a virtual "
-        "environment instead.",
+        "tools depend on, and leaves root-owned files behind. On Windows the same holds for "
+        "an elevated install (`Start-Process ... -Verb RunAs`, `runas /user:Administrator`). "
+        "Install into a virtual environment instead.",
         bad="sudo pip install -r requirements.txt",
         good="python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt",
     ),
