@@ -285,7 +285,8 @@ _RULES = (
         "Nothing before this install creates or activates a virtual environment, and the "
         "installer is not one inside a venv, so it goes to whatever Python is first on PATH. "
         "On by default in shell scripts, Makefiles, batch and PowerShell files; off in "
-        "Dockerfiles, CI workflows, docs and notebooks (configure "
+        "Dockerfiles, CI files (GitHub, GitLab, CircleCI, Travis, Azure Pipelines, AppVeyor, "
+        "Bitbucket), tox configuration, docs and notebooks (configure "
         "`[tool.venvguard.install-outside-venv]`).",
         bad="pip install -r requirements.txt",
         good="python3 -m venv .venv\n. .venv/bin/activate\npip install -r requirements.txt",

@@ -3,8 +3,10 @@
 Shell scripts are what pre-commit's ``types_or: [shell]`` passes (``identify``'s tags: the
 extension, or the shebang of a file without one), plus ``.ksh``. The other kinds are found
 by name: Dockerfile/Containerfile variants, Makefiles, GitHub workflows and composite
-actions, GitLab CI, CircleCI, ``tox.ini``, Markdown, reStructuredText, notebooks,
-PowerShell and batch files. Each kind has one module with ``snippets(path, text)``.
+actions, GitLab CI (also the files it includes from ``.gitlab/ci/``), CircleCI, Travis CI,
+Azure Pipelines, AppVeyor, Bitbucket Pipelines, tox configuration (``tox.ini``, and
+``setup.cfg`` or ``pyproject.toml``, which may hold it), Markdown, reStructuredText,
+notebooks, PowerShell and batch files. Each kind has one module with ``snippets(path, text)``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ SOURCES: dict[str, str] = {
     "github-action": "github",
     "gitlab-ci": "gitlab",
     "circleci": "circleci",
+    "travis": "travis",
+    "azure-pipelines": "azure",
+    "appveyor": "appveyor",
+    "bitbucket-pipelines": "bitbucket",
     "tox": "tox",
     "markdown": "markdown",
     "rst": "rst",
@@ -58,6 +64,16 @@ _BY_NAME = {
     "makefile": "makefile",
     "gnumakefile": "makefile",
     "tox.ini": "tox",
+    "setup.cfg": "tox",
+    "pyproject.toml": "tox",
+    ".travis.yml": "travis",
+    ".travis.yaml": "travis",
+    "appveyor.yml": "appveyor",
+    "appveyor.yaml": "appveyor",
+    ".appveyor.yml": "appveyor",
+    ".appveyor.yaml": "appveyor",
+    "bitbucket-pipelines.yml": "bitbucket-pipelines",
+    "bitbucket-pipelines.yaml": "bitbucket-pipelines",
     ".gitlab-ci.yml": "gitlab-ci",
     ".gitlab-ci.yaml": "gitlab-ci",
     "action.yml": "github-action",
@@ -70,6 +86,11 @@ _BY_NAME = {
     "pkgbuild": "shell",
 }
 _WORKFLOW = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
+#: GitLab CI files that ``.gitlab-ci.yml`` includes, kept by convention in ``.gitlab/ci/``.
+_GITLAB_INCLUDED = re.compile(r"(?:^|/)\.gitlab/ci/.+\.ya?ml$")
+_AZURE = re.compile(
+    r"(?:^|/)(?:\.?azure-pipelines/.+\.ya?ml|azure-pipelines[^/]*\.ya?ml)$", re.IGNORECASE
+)
 #: ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``containerfile_gpu``...
 _DOCKERFILE_NAME = re.compile(r"(?:dockerfile|containerfile)(?:[._-].*)?")
 #: Suffixes that make a ``Dockerfile.*`` name code or data about Dockerfiles instead.
@@ -91,8 +112,10 @@ def kind_of_name(path: str) -> str | None:
         return "github-workflow"
     if path.endswith(".circleci/config.yml") or path.endswith(".circleci/config.yaml"):
         return "circleci"
-    if lowered.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
+    if lowered.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")) or _GITLAB_INCLUDED.search(path):
         return "gitlab-ci"
+    if _AZURE.search(path):
+        return "azure-pipelines"
     extension = lowered.rsplit(".", 1)[1] if "." in lowered else None
     if (
         _DOCKERFILE_NAME.fullmatch(lowered)

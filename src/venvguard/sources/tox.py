@@ -1,10 +1,14 @@
-"""``tox.ini``: ``commands``, ``commands_pre``/``_post`` and ``install_command`` of each
+"""tox configuration: ``commands``, ``commands_pre``/``_post`` and ``install_command`` of each
 test environment. They run inside the environment tox made, so only flags (``sudo``,
 ``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
 ``{envbindir}`` are the environment's own; other substitutions are left as words. A line
 may start with a factor condition (``py311,linux: ``, ``!win: ``), which is not a command.
 Commands of another section count where an environment substitutes them
 (``{[base]commands}``).
+
+The same sections are read in ``tox.ini``, in ``setup.cfg`` (``[tox:tox]`` and
+``[testenv...]``) and in the ``legacy_tox_ini`` string of a ``pyproject.toml``'s
+``[tool.tox]``, where every line keeps its number in the file.
 """
 
 from __future__ import annotations
@@ -28,7 +32,12 @@ _SUBSTITUTIONS = {
 }
 
 
+_LEGACY = re.compile(r"^legacy_tox_ini\s*=\s*(?P<quote>\"{3}|'{3})", re.MULTILINE)
+
+
 def snippets(path: str, text: str) -> Iterator[Snippet]:
+    if path.rsplit("/", 1)[-1].lower() == "pyproject.toml":
+        text = _legacy_ini(text)
     referenced = frozenset(name.strip() for name in _REFERENCE.findall(text))
     section = ""
     key = ""
@@ -61,3 +70,19 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         for name, replacement in _SUBSTITUTIONS.items():
             stripped = stripped.replace(name, replacement)
         yield Snippet(stripped, ((number, column),), managed=True)
+
+
+def _legacy_ini(text: str) -> str:
+    """The ``legacy_tox_ini`` string of a ``pyproject.toml``, on the lines it has there.
+
+    What comes before the string becomes empty lines, so every line of the result is the
+    file's line of the same number.
+    """
+    match = _LEGACY.search(text)
+    if match is None:
+        return ""
+    start = match.end()
+    end = text.find(match.group("quote"), start)
+    if end == -1:
+        end = len(text)
+    return "\n" * text.count("\n", 0, start) + text[start:end]

@@ -101,6 +101,43 @@ def _blank(match: re.Match[str]) -> str:
     return "_" * len(match.group(0))
 
 
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def assignments(text: str, base: Mapping[str, str]) -> dict[str, str]:
+    """``NAME=value`` words of a line such as Travis's ``env: PIP_USER=1 FOO="a b"``."""
+    import shlex
+
+    env = dict(base)
+    try:
+        words = shlex.split(text, comments=True)
+    except ValueError:
+        words = text.split()
+    for word in words:
+        if _ASSIGNMENT.match(word):
+            name, _, value = word.partition("=")
+            env[name] = value
+    return env
+
+
+def walk(node: Any, depth: int = 0) -> Iterator[Any]:
+    """Every mapping and sequence node below ``node``, each once (anchors are shared)."""
+    seen: set[int] = set()
+    stack = [(node, depth)]
+    while stack:
+        current, level = stack.pop()
+        if level > 60 or id(current) in seen:
+            continue
+        if is_mapping(current):
+            seen.add(id(current))
+            yield current
+            stack.extend((value, level + 1) for _, value in reversed(current.value))
+        elif is_sequence(current):
+            seen.add(id(current))
+            yield current
+            stack.extend((value, level + 1) for value in reversed(current.value))
+
+
 def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Snippet | None:
     """The snippet of a scalar node's text, with the positions of its lines."""
     if not is_scalar(node):

@@ -1,0 +1,406 @@
+"""Travis CI, Azure Pipelines, AppVeyor, Bitbucket Pipelines, tox in setup.cfg/pyproject.toml
+and GitLab CI files kept in ``.gitlab/ci/``: kinds by name and true positions of findings."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from venvguard.config import SOURCE_KINDS
+from venvguard.shell.analyser import Analyser
+from venvguard.sources.registry import SOURCES, kind_of_name, reader
+from venvguard.sources.snippet import SourceError
+
+from .fuzzing import PROFILE, texts
+from .test_fuzz_sources import TOX_TOKENS, YAML_TOKENS, assert_inside, check_one_file
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (".travis.yml", "travis"),
+        ("sub/.travis.yaml", "travis"),
+        ("azure-pipelines.yml", "azure-pipelines"),
+        ("ci/azure-pipelines-nightly.yaml", "azure-pipelines"),
+        (".azure-pipelines/templates/test.yml", "azure-pipelines"),
+        ("azure-pipelines/build.yml", "azure-pipelines"),
+        ("appveyor.yml", "appveyor"),
+        (".appveyor.yml", "appveyor"),
+        ("bitbucket-pipelines.yml", "bitbucket-pipelines"),
+        ("setup.cfg", "tox"),
+        ("pkg/pyproject.toml", "tox"),
+        (".gitlab/ci/test.yml", "gitlab-ci"),
+        (".gitlab/ci/jobs/lint.yaml", "gitlab-ci"),
+        (".gitlab/issue_templates/bug.md", "markdown"),
+        ("travis.yml", None),
+        ("docs/azure.yml", None),
+        ("azure-pipelines.md", "markdown"),
+        ("other.cfg", None),
+    ],
+)
+def test_kind_by_name(path: str, kind: str | None) -> None:
+    assert kind_of_name(path) == kind
+
+
+def test_every_new_kind_has_a_reader_and_a_vg305_default() -> None:
+    for kind in ("travis", "azure-pipelines", "appveyor", "bitbucket-pipelines"):
+        assert kind in SOURCES
+        assert SOURCE_KINDS[kind] is False
+
+
+def lines(
+    kind: str, text: str, outside_venv: bool = False, path: str = "file"
+) -> list[tuple[int, int, str]]:
+    """(line, column, best rule) of every finding in a file of ``kind``."""
+    analyser = Analyser(outside_venv=outside_venv)
+    analyser.run(reader(kind)(path, text))
+    found = []
+    for hit in analyser.hits.values():
+        rules = [code for code, _ in hit.rules if code not in {"VG306", "VG307"}]
+        if rules:
+            found.append((hit.line, hit.column, rules[0]))
+    return sorted(found)
+
+
+def test_travis_phases_jobs_env_and_deploy() -> None:
+    text = (
+        "language: python\n"  # 1
+        "sudo: required\n"  # 2
+        "env:\n"  # 3
+        "  global:\n"  # 4
+        "    - FOO=bar\n"  # 5
+        "  matrix:\n"  # 6
+        "    - TOXENV=py38\n"  # 7
+        "    - TOXENV=py39 PIP_BREAK_SYSTEM_PACKAGES=1\n"  # 8
+        "before_install:\n"  # 9
+        "  - sudo apt-get update -qq\n"  # 10
+        "  - sudo pip install -U pip\n"  # 11
+        "install: pip install --user tox\n"  # 12
+        "script:\n"  # 13
+        '  - echo "sudo pip install x"\n'  # 14
+        "  - |\n"  # 15
+        '    if [ -n "$CI" ]; then\n'  # 16
+        "      pip install -r requirements.txt\n"  # 17
+        "    fi\n"  # 18
+        "jobs:\n"  # 19
+        "  include:\n"  # 20
+        "    - os: osx\n"  # 21
+        "      language: generic\n"  # 22
+        "      env: PIP_USER=1\n"  # 23
+        "      install:\n"  # 24
+        "        - python3 -m pip install pytest\n"  # 25
+        "deploy:\n"  # 26
+        "  provider: script\n"  # 27
+        "  script: sudo -H pip install twine\n"  # 28
+    )
+    assert lines("travis", text) == [
+        (11, 5, "VG301"),
+        (12, 10, "VG303"),
+        (17, 7, "VG303"),
+        (25, 11, "VG302"),
+        (28, 11, "VG301"),
+    ]
+
+
+def test_travis_python_language_runs_in_a_virtualenv() -> None:
+    text = "language: python\ninstall:\n  - pip install -e .\n"
+    assert lines("travis", text, outside_venv=True) == []
+    generic = "language: generic\ninstall:\n  - pip install -e .\n"
+    assert lines("travis", generic, outside_venv=True) == [(3, 5, "VG305")]
+    osx = "language: python\nos: osx\ninstall:\n  - pip install -e .\n"
+    assert lines("travis", osx, outside_venv=True) == [(4, 5, "VG305")]
+
+
+def test_travis_phases_share_one_shell() -> None:
+    text = (
+        "language: shell\n"
+        "before_install:\n"
+        "  - python3 -m venv ~/venv\n"
+        "  - source ~/venv/bin/activate\n"
+        "install:\n"
+        "  - pip install -r requirements.txt\n"
+    )
+    assert lines("travis", text, outside_venv=True) == []
+
+
+def test_travis_env_mapping_and_secure_entries() -> None:
+    text = 'env:\n  global:\n    - secure: AbCdEf==\n    - PIP_USER="1"\nscript: pip install x\n'
+    assert lines("travis", text) == [(5, 9, "VG302")]
+    mapping = "env:\n  PIP_USER: 1\nscript: pip install x\n"
+    assert lines("travis", mapping) == [(3, 9, "VG302")]
+
+
+def test_azure_steps_shells_tasks_and_variables() -> None:
+    text = (
+        "trigger: [main]\n"  # 1
+        "variables:\n"  # 2
+        "  pip.user: 1\n"  # 3
+        "stages:\n"  # 4
+        "  - stage: test\n"  # 5
+        "    jobs:\n"  # 6
+        "      - job: linux\n"  # 7
+        "        pool:\n"  # 8
+        "          vmImage: ubuntu-latest\n"  # 9
+        "        steps:\n"  # 10
+        "          - script: pip install -r requirements.txt\n"  # 11
+        "          - bash: |\n"  # 12
+        "              sudo python -m pip install $(extra) .\n"  # 13
+        "          - task: Bash@3\n"  # 14
+        "            inputs:\n"  # 15
+        "              targetType: inline\n"  # 16
+        "              script: pip3 install --break-system-packages x\n"  # 17
+        "          - task: Bash@3\n"  # 18
+        "            inputs:\n"  # 19
+        "              targetType: filePath\n"  # 20
+        "              filePath: ci/install.sh\n"  # 21
+        "      - job: windows\n"  # 22
+        "        pool: {vmImage: windows-2022}\n"  # 23
+        "        variables:\n"  # 24
+        "          - name: PIP_USER\n"  # 25
+        "            value: 0\n"  # 26
+        "        steps:\n"  # 27
+        "          - script: python -m pip install --user tox\n"  # 28
+        "          - pwsh: python -m pip install --user nox\n"  # 29
+        "          - task: CmdLine@2\n"  # 30
+        "            inputs:\n"  # 31
+        "              script: echo sudo pip install x\n"  # 32
+    )
+    assert lines("azure-pipelines", text) == [
+        (11, 21, "VG302"),
+        (13, 15, "VG301"),
+        (17, 23, "VG303"),
+        (28, 21, "VG302"),
+        (29, 19, "VG302"),
+    ]
+
+
+def test_azure_macros_are_blanked_and_setvariable_carries() -> None:
+    text = (
+        "steps:\n"
+        "  - script: |\n"
+        '      echo "##vso[task.setvariable variable=PIP_USER]1"\n'
+        "    displayName: $(Build.BuildId)\n"
+        "  - script: python -m pip install ${{ parameters.flags }} $(Build.Flags) x\n"
+        "  - script: $(which) -m pip install x\n"
+    )
+    assert lines("azure-pipelines", text) == [(5, 13, "VG302")]
+
+
+def test_azure_matrix_variables() -> None:
+    text = (
+        "strategy:\n"
+        "  matrix:\n"
+        "    py38: {python.version: '3.8'}\n"
+        "    user: {PIP_USER: 'true'}\n"
+        "steps:\n"
+        "  - bash: pip install x\n"
+    )
+    assert lines("azure-pipelines", text) == [(6, 11, "VG302")]
+
+
+def test_appveyor_items_shells_environment_and_for() -> None:
+    text = (
+        "environment:\n"  # 1
+        "  global:\n"  # 2
+        "    TOKEN:\n"  # 3
+        "      secure: abc\n"  # 4
+        "  matrix:\n"  # 5
+        '    - PYTHON: "C:\\\\Python38"\n'  # 6
+        "    - PYTHON: C:\\Python39\n"  # 7
+        "      PIP_USER: 1\n"  # 8
+        "install:\n"  # 9
+        '  - "%PYTHON%\\\\python.exe -m pip install tox"\n'  # 10
+        "  - ps: python -m pip install --break-system-packages x\n"  # 11
+        "  - cmd: echo pip install --user x\n"  # 12
+        "build: off\n"  # 13
+        "test_script: pip install --user y\n"  # 14
+        "for:\n"  # 15
+        "  - matrix:\n"  # 16
+        "      only:\n"  # 17
+        "        - image: Ubuntu2004\n"  # 18
+        "    install:\n"  # 19
+        "      - sudo pip3 install z\n"  # 20
+        "      - sh: 'echo \"sudo pip install w\"'\n"  # 21
+    )
+    assert lines("appveyor", text) == [
+        (10, 6, "VG302"),
+        (11, 9, "VG303"),
+        (14, 14, "VG302"),
+        (20, 9, "VG301"),
+    ]
+
+
+def test_appveyor_on_ubuntu_runs_bash() -> None:
+    text = "image: Ubuntu\ninstall:\n  - sudo pip install x\n"
+    assert lines("appveyor", text) == [(3, 5, "VG301")]
+
+
+def test_bitbucket_steps_parallel_anchors_and_after_script() -> None:
+    text = (
+        "image: python:3.12\n"  # 1
+        "definitions:\n"  # 2
+        "  steps:\n"  # 3
+        "    - step: &lint\n"  # 4
+        "        name: lint\n"  # 5
+        "        script:\n"  # 6
+        "          - pip install --user ruff\n"  # 7
+        "pipelines:\n"  # 8
+        "  default:\n"  # 9
+        "    - step: *lint\n"  # 10
+        "    - parallel:\n"  # 11
+        "        - step:\n"  # 12
+        "            script:\n"  # 13
+        "              - python -m venv .venv\n"  # 14
+        "              - . .venv/bin/activate\n"  # 15
+        "              - pip install -e .\n"  # 16
+        "            after-script:\n"  # 17
+        "              - pip install coverage\n"  # 18
+        "  branches:\n"  # 19
+        "    main:\n"  # 20
+        "      - step:\n"  # 21
+        "          script:\n"  # 22
+        "            - pipe: atlassian/pypi-publish:0.3.1\n"  # 23
+        "            - sudo pip install twine\n"  # 24
+        '            - echo "pip install --user x"\n'  # 25
+    )
+    assert lines("bitbucket-pipelines", text) == [(7, 13, "VG302"), (24, 15, "VG301")]
+    assert lines("bitbucket-pipelines", text, outside_venv=True) == [
+        (7, 13, "VG302"),
+        (18, 17, "VG305"),
+        (24, 15, "VG301"),
+    ]
+
+
+def test_tox_in_setup_cfg() -> None:
+    text = (
+        "[metadata]\n"
+        "name = x\n"
+        "[options]\n"
+        "install_requires = pip\n"
+        "[tox:tox]\n"
+        "envlist = py311\n"
+        "[testenv]\n"
+        "commands =\n"
+        "    pip install --user y\n"
+        "    pytest\n"
+    )
+    assert lines("tox", text, path="setup.cfg") == [(9, 5, "VG302")]
+
+
+def test_tox_in_pyproject_legacy_string() -> None:
+    text = (
+        "[project]\n"  # 1
+        'name = "x"\n'  # 2
+        'commands = "pip install --user nothing"\n'  # 3
+        "[tool.tox]\n"  # 4
+        'legacy_tox_ini = """\n'  # 5
+        "[tox]\n"  # 6
+        "envlist = py311\n"  # 7
+        "[testenv]\n"  # 8
+        "commands_pre = sudo pip install z\n"  # 9
+        "commands =\n"  # 10
+        "    pip install --user y\n"  # 11
+        '"""\n'  # 12
+    )
+    assert lines("tox", text, path="pyproject.toml") == [(9, 16, "VG301"), (11, 5, "VG302")]
+    assert lines("tox", "[project]\nname = 'x'\n", path="pyproject.toml") == []
+
+
+def test_gitlab_included_file() -> None:
+    text = "test:\n  script:\n    - sudo pip install x\n"
+    assert lines(kind_of_name(".gitlab/ci/test.yml") or "", text) == [(3, 7, "VG301")]
+
+
+@pytest.mark.parametrize("kind", ["travis", "azure-pipelines", "appveyor", "bitbucket-pipelines"])
+def test_broken_yaml_is_a_source_error_with_a_line(kind: str) -> None:
+    with pytest.raises(SourceError) as error:
+        list(reader(kind)("file", "install:\n  - pip install x\n  bad: [\n"))
+    assert error.value.line is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "just a string\n",
+        "- a\n- b\n",
+        "install: 3\nscript: {a: b}\n",
+        "steps: [1, {script: null}, {task: 3}]\n",
+        "env: [1, {secure: x}]\njobs: {include: [1, {env: [2]}]}\n",
+        "environment: [1]\nfor: [1, {matrix: 2}]\ninstall: [{cmd: [1]}]\n",
+        "pipelines: {default: [{step: {script: [1, {pipe: x}]}}]}\n",
+        "a: &x [*x]\n",
+    ],
+)
+def test_odd_shapes_yield_no_crash(text: str) -> None:
+    for kind in ("travis", "azure-pipelines", "appveyor", "bitbucket-pipelines"):
+        with contextlib.suppress(SourceError):
+            list(reader(kind)("file", text))
+
+
+CI_TOKENS = [
+    *YAML_TOKENS,
+    *["install:\n", "before_install:\n", "  - sudo pip install a\n", "env:\n", "  global:\n"],
+    *["    - PIP_USER=1 A='b c'\n", "jobs:\n  include:\n", "    - os: osx\n", "deploy:\n"],
+    *["  provider: script\n", "variables:\n", "  - name: A\n", "    value: $(b)\n", "$(", "$["],
+    *["pool:\n  vmImage: windows-latest\n", "  - task: Bash@3\n", "    inputs:\n", "##vso["],
+    *["  - cmd: ", "  - ps: ", "for:\n", "  matrix:\n", "image: Ubuntu\n", "environment:\n"],
+    *["pipelines:\n", "  default:\n", "    - step:\n", "        script:\n", "parallel:\n"],
+]
+PYPROJECT_TOKENS = ["[tool.tox]\n", 'legacy_tox_ini = """\n', '"""\n', "'''", *TOX_TOKENS]
+NEW_KINDS: dict[str, list[str]] = {
+    ".travis.yml": CI_TOKENS,
+    "azure-pipelines.yml": CI_TOKENS,
+    "appveyor.yml": CI_TOKENS,
+    "bitbucket-pipelines.yml": CI_TOKENS,
+    ".gitlab/ci/jobs.yml": CI_TOKENS,
+    "setup.cfg": ["[tox:tox]\n", "[metadata]\n", *TOX_TOKENS],
+    "pyproject.toml": PYPROJECT_TOKENS,
+}
+
+
+@settings.get_profile(PROFILE)
+@given(st.sampled_from(sorted(NEW_KINDS)), st.data())
+def test_new_sources_survive_generated_text(name: str, data: st.DataObject) -> None:
+    text = data.draw(texts(NEW_KINDS[name]), label="text")
+    items, read = check_one_file(name, text.encode("utf-8", "surrogatepass"))
+    assert_inside(items, name, read)
+
+
+def test_a_broken_ci_file_is_a_notice_and_the_rest_is_checked() -> None:
+    broken = "install:\n  - sudo pip install a\n  bad: [\n"
+    items, _ = check_one_file(".travis.yml", broken.encode())
+    assert [(item.path, item.line) for item in items] == [(".travis.yml", 3)]
+    assert "travis" in items[0].message
+
+
+def test_the_hook_is_given_every_new_kind_of_file(tmp_path: Path) -> None:
+    from identify.identify import tags_from_path
+
+    manifest = yaml.safe_load(
+        (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    )
+    types_or = set(next(h["types_or"] for h in manifest if h["id"] == "no-global-installs"))
+    for name in NEW_KINDS:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+        assert tags_from_path(str(path)) & types_or, name
+
+
+def test_vg305_is_configurable_for_each_new_kind(tmp_path: Path) -> None:
+    from venvguard.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.venvguard.install-outside-venv]\n"
+        "travis = true\nazure-pipelines = true\nappveyor = true\nbitbucket-pipelines = true\n"
+    )
+    kinds = load_config(tmp_path).install_outside_venv.kinds
+    assert all(kinds[kind] for kind in ("travis", "azure-pipelines", "appveyor"))
+    assert kinds["bitbucket-pipelines"] is True
+    assert kinds["github-workflow"] is False
