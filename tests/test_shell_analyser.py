@@ -59,6 +59,14 @@ def hits(script: str) -> list[tuple[int, int, str]]:
         'sudo "$PIP" install x',
         "sudo -s <<EOF\npip install x\nEOF",
         "cat <<EOF | sudo bash\npip install x\nEOF",
+        "sudo python${PYTHON3_VERSION} -m pip install x",
+        "sudo -H -E python$PYVER /tmp/get-pip.py",
+        'sudo "python${V}" -m pip install x',
+        "sudo pip${PY_MAJOR} install x",
+        "sudo python3-dbg -m pip install x",
+        "sudo python3.13t -m pip install x",
+        'PIP_CMD="python$V -m pip"\nsudo $PIP_CMD install x',
+        "sudo $PYEXE -m pip install y",
     ],
 )
 def test_root_installs(command: str) -> None:
@@ -252,3 +260,56 @@ def test_function_arguments_reach_the_commands_in_its_body() -> None:
         "second --break-system-packages x\n"
     )
     assert hits(script) == [(2, 3, "VG302"), (5, 13, "VG301"), (7, 12, "VG303")]
+
+
+def test_a_sourced_script_named_for_a_venv_activates_one() -> None:
+    script = (
+        "source virtualenv.sh\npip install a\n"
+        "deactivate\n. ./scripts/setup-venv.sh\npip install b\n"
+        "deactivate\nsource ./common.sh\npip install c\n"
+    )
+    assert hits(script) == [(8, 1, "VG305")]
+
+
+def test_code_in_a_double_quoted_string_with_expansions_keeps_its_lines() -> None:
+    script = (
+        'docker run img /bin/bash -c "\n  mkdir -p /usr/${ARCH} &&\n'
+        '  python -m pip install --break-system-packages x\n"\n'
+        'V=1\nbash -c "echo $V\n  pip install --user y"\n'
+    )
+    assert hits(script) == [(3, 3, "VG303"), (7, 3, "VG302")]
+
+
+def test_python_named_with_a_version_variable_is_a_bare_python() -> None:
+    script = 'python${PY_VERSION} -m pip install a\n"$PYTHON" -m pip install b\n'
+    assert hits(script) == [(1, 1, "VG305")]
+
+
+def test_an_unknown_program_running_the_pip_module_is_a_python() -> None:
+    script = (
+        '"$(hg debuginstall -T "{pythonexe}")" -m pip install --user x\n'
+        "$(pyenv which python) -m pip install y\n"
+        "$TOOL -m pip install --break-system-packages z\n"
+    )
+    assert hits(script) == [(1, 1, "VG302"), (3, 1, "VG303")]
+
+
+def test_only_a_prefix_comparison_is_a_venv_guard() -> None:
+    script = (
+        "cp lib/* \"$(python -c 'import sys; print(sys.base_prefix)')/lib\"\n"
+        "pip install a\n"
+        "python -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)' || exit 1\n"
+        "pip install b\n"
+        "deactivate\n"
+        "if [ \"$(python -c 'import sys; print(sys.prefix != sys.base_prefix)')\" = True ]; then\n"
+        "  pip install c\nfi\n"
+    )
+    assert hits(script) == [(2, 1, "VG305")]
+
+
+def test_a_batch_variable_set_to_nothing() -> None:
+    from venvguard.sources.registry import reader
+
+    analyser = Analyser()
+    analyser.run(reader("batch")("make.bat", "set SPHINXOPTS=\r\npip install x\r\n"))
+    assert [(hit.line, hit.rules[0][0]) for hit in analyser.hits.values()] == [(2, "VG305")]

@@ -291,11 +291,14 @@ def _folder(path: str) -> str:
 
 
 class _Fixed(Nested):
-    """Positions for code whose columns cannot be traced (escapes changed it): its start."""
+    """Positions for code whose columns cannot be traced (escapes or expanded values changed
+    them). Its lines can: escapes and expansions keep every line break but a backslash-newline
+    a word drops, and that one joins the lines for the shell too. A line that is off is one
+    an expanded value with a line break of its own pushed down."""
 
     __slots__ = ()
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         if row == 0:
             return self.parent.position(self.row, self.column + column)
-        return self.parent.position(self.row, self.column)
+        return self.parent.position(self.row + row, column)

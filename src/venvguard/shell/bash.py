@@ -14,7 +14,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from venvguard.shell.state import ShellState
+from venvguard.shell.state import PREFIX_TEST, ShellState
 from venvguard.shell.words import Command, Word
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ class _Walker:
         elif kind == "redirected_statement":
             self.redirected(node, state)
         elif kind == "test_command":
-            if b"VIRTUAL_ENV" in self.source[node.start_byte : node.end_byte]:
+            tested = self.source[node.start_byte : node.end_byte]
+            if b"VIRTUAL_ENV" in tested or PREFIX_TEST.search(tested.decode("utf-8", "replace")):
                 state.venv = True
             self.children(node, state)
         elif kind == "ERROR":
@@ -417,14 +418,16 @@ class _Walker:
                     content = _DQ_ESCAPE.sub(_unescape_keeping_newline, content)
                 parts.append(content)
                 continue
-            exact = False
+            source = self.text(child)
             if kind in {"simple_expansion", "expansion"}:
-                part = self.expansion(self.text(child), state, row, column)
+                part = self.expansion(source, state, row, column)
                 dynamic = dynamic or part.dynamic
                 parts.append(part.value)
+                # An unknown variable stays as written, so the code keeps its columns.
+                exact = exact and part.value == source
             else:
                 dynamic = True
-                parts.append(self.text(child))
+                parts.append(source)
         return Word("".join(parts), dynamic, row, column + 1, exact)
 
     def expansion(self, raw: str, state: ShellState, row: int, column: int) -> Word:

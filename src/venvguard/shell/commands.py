@@ -27,7 +27,15 @@ from venvguard.shell.words import Word
 
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 _PIP_NAME = re.compile(r"^pip[0-9.]*$")
-_PYTHON_NAME = re.compile(r"^(?:python|pypy)[0-9.]*[mw]?$|^py$")
+# python3.13t (free-threaded), python3-dbg and python3.12-dbg (Debian's debug builds) too.
+_PYTHON_NAME = re.compile(r"^(?:python|pypy)[0-9.]*(?:[dmtw]|_d|t?-dbg|-debug)?$|^py$")
+# python${PYTHON_VERSION}, pip$PY_MAJOR, python3.${MINOR}: a version from a variable.
+_VERSION_VARIABLE = re.compile(
+    r"^(?P<name>python|pypy|pip|easy_install-?)(?P<rest>(?:[0-9.]|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+    r"|\$[A-Za-z_][A-Za-z0-9_]*)*(?:[dmtw]|_d|t?-dbg)?)$",
+    re.IGNORECASE,
+)
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _EASY_INSTALL = re.compile(r"^easy_install(?:-[0-9.]+)?$")
 _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh", "ash", "mksh", "busybox"})
 
@@ -646,18 +654,32 @@ def _dynamic_program(value: str) -> str | None:
     return None
 
 
+def versioned_name(value: str) -> str | None:
+    """``python3`` for ``python${PY_MAJOR}``: a program name whose version is a variable's."""
+    if "$" not in value:
+        return None
+    match = _VERSION_VARIABLE.match(value)
+    if match is None:
+        return None
+    return match.group("name") + _VARIABLE.sub("", match.group("rest"))
+
+
 def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
     """What ``words`` (an unwrapped command) does, as far as installs are concerned."""
     if not words:
         return Invocation()
     program = words[0]
     name = basename(program.value)
-    if program.dynamic:
+    versioned = versioned_name(name)
+    if versioned is not None:
+        name = versioned
+    elif program.dynamic:
         name = _dynamic_program(program.value) or name
     lowered = name.lower()
     args = words[1:]
     if _PIP_NAME.match(lowered):
-        bare = "/" not in program.value and "\\" not in program.value and not program.dynamic
+        bare = "/" not in program.value and "\\" not in program.value
+        bare = bare and (not program.dynamic or versioned is not None)
         return _classify_pip(program, args, env, bare)
     if _PYTHON_NAME.match(lowered):
         module, after, reads_stdin = _parse_python(args)
@@ -696,6 +718,11 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         if any(v.startswith("--python-executable") for v in sync_args):
             install.managed = True
         return Invocation(install=install)
+    if program.dynamic:
+        # An unknown program that runs the pip module is a Python: "$(pyenv which python)".
+        module, after, _ = _parse_python(args)
+        if module in {"pip", "pip3"}:
+            return _classify_pip(program, args[after:], env, bare=False)
     return Invocation()
 
 

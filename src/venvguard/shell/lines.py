@@ -209,8 +209,9 @@ def _statement(
     else:
         assign = _PS_ASSIGN.match(statement)
     if assign is not None:
-        name = assign.group("name") or assign.group("braced")
-        value = (assign.group("value") or assign.group("braced_value") or "").strip().strip("\"'")
+        groups = assign.groupdict()
+        name = groups["name"] or groups.get("braced") or ""
+        value = (groups["value"] or groups.get("braced_value") or "").strip().strip("\"'")
         lowered = statement.lstrip().lower()
         exported = batch or lowered.startswith(("$env:", "${env:"))
         state.assign(name, value, exported=exported, raw=value)

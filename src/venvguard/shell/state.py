@@ -11,13 +11,20 @@ import re
 from collections.abc import Mapping
 
 from venvguard.records import Record
-from venvguard.shell.commands import basename
+from venvguard.shell.commands import basename, versioned_name
 from venvguard.shell.words import Word
 
 _VENV_PATH = re.compile(
     r"venv|virtualenv|virtual_env|(?:^|[/\\])\.?env[/\\]|\.tox[/\\]|\.nox[/\\]|pypoetry|"
     r"\.local/share/virtualenvs|envbindir|envpython",
     re.IGNORECASE,
+)
+_VENV_SCRIPT = re.compile(r"venv|virtualenv", re.IGNORECASE)
+# A test of whether a venv is in effect: sys.prefix != sys.base_prefix, hasattr(sys,
+# "real_prefix"); a mere mention (print(sys.base_prefix) to find a folder) is not one.
+PREFIX_TEST = re.compile(
+    r"(?:base_prefix|real_prefix)[^;|&]{0,25}?(?:!=|==|\bis\b)|"
+    r"(?:!=|==|\bis\b)[^;|&]{0,25}?(?:base_prefix|real_prefix)|hasattr\W+sys\W+real_prefix"
 )
 _NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
 _CONDA_PATH = re.compile(r"conda|mamba|miniforge|[/\\]envs[/\\]", re.IGNORECASE)
@@ -37,7 +44,7 @@ def environment_of(program: Word) -> str | None:
     """
     value = program.value.replace("\\", "/")
     if "/" not in value:
-        if program.dynamic:
+        if program.dynamic and versioned_name(value) is None:
             if _VENV_PATH.search(value):
                 return "venv"
             return "conda" if _CONDA_PATH.search(value) else "unknown"
@@ -153,7 +160,7 @@ class ShellState(Record):
         if name in {"[", "[[", "test"} and "VIRTUAL_ENV" in text:
             self.venv = True
             return True
-        if "base_prefix" in text or "real_prefix" in text:
+        if PREFIX_TEST.search(text):
             self.venv = True
             return True
         return False
@@ -161,6 +168,11 @@ class ShellState(Record):
     def _activate_script(self, path: str, args: list[str]) -> bool:
         script = basename(path).lower()
         if not script.startswith("activate"):
+            if _VENV_SCRIPT.search(script):
+                # A helper sourced for its venv (virtualenv.sh, setup_venv.sh) activates it:
+                # creating one needs no sourcing.
+                self.venv = True
+                return True
             return False
         if _CONDA_PATH.search(path) or ("/" not in path and "\\" not in path and args):
             self.conda = True
