@@ -313,3 +313,27 @@ def test_a_batch_variable_set_to_nothing() -> None:
     analyser = Analyser()
     analyser.run(reader("batch")("make.bat", "set SPHINXOPTS=\r\npip install x\r\n"))
     assert [(hit.line, hit.rules[0][0]) for hit in analyser.hits.values()] == [(2, "VG305")]
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("sudo -u builder -H bash -c 'cd ~ && pip install --user x'", "VG302"),
+        ("sudo -u postgres pip install x", "VG305"),
+        ("sudo -iu app pip install x", "VG305"),
+        ('sudo --user="$NB_USER" pip install x', "VG305"),
+        ("doas -u builder pip install x", "VG305"),
+        ("su app -c 'pip install x'", "VG305"),
+        ("su - app -s /bin/sh -c 'pip install x'", "VG305"),
+        ("sudo -u root pip install x", "VG301"),
+        ("sudo --user=0 pip install x", "VG301"),
+        ("sudo -u '#0' pip install x", "VG301"),
+        ("su - -c 'pip install x'", "VG301"),
+        ("su -s /bin/bash root -c 'pip install x'", "VG301"),
+        ("gosu root pip install x", "VG301"),
+        ("su-exec 0:0 pip install x", "VG301"),
+        ("gosu app pip install x", "VG305"),
+    ],
+)
+def test_sudo_as_another_user_is_not_root(command: str, rule: str) -> None:
+    assert [found for _, _, found in hits(command)] == [rule]

@@ -332,20 +332,29 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             return result
         name = basename(words[index].value)
         if name in _ROOT_WRAPPERS:
-            result.as_root = name
             start = index + 1
             index = _skip(words, start, _ROOT_WRAPPERS[name], result.env)
+            result.as_root = name if _is_root(_target_user(words[start:index])) else None
             if index >= len(words) and _opens_shell(words[start:index]):
                 result.shell_reads_stdin = True  # sudo -s <<EOF: a root shell reads the body
             continue
         if name == "su":
-            result.as_root = "su"
             rest = words[index + 1 :]
+            user: str | None = None
+            skip_value = False
             for position, word in enumerate(rest):
-                if word.value in {"-c", "--command"} and position + 1 < len(rest):
+                if skip_value:
+                    skip_value = False
+                elif word.value in {"-c", "--command"} and position + 1 < len(rest):
                     result.code = rest[position + 1]
+                    skip_value = True
                 elif word.value.startswith("--command="):
                     result.code = Word(word.value.partition("=")[2], word.dynamic)
+                elif word.value in _SU_OPTIONS_WITH_VALUE:
+                    skip_value = True
+                elif user is None and not word.value.startswith("-"):
+                    user = word.value
+            result.as_root = "su" if _is_root(user) else None
             result.words = []
             return result
         if name == "command" and index + 1 < len(words):
@@ -355,6 +364,9 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             index = _skip(words, index + 1, _Spec(), result.env)
             continue
         if name in _PLAIN_WRAPPERS:
+            if name in {"gosu", "su-exec"} and index + 1 < len(words):
+                user = words[index + 1].value.partition(":")[0]
+                result.as_root = name if _is_root(user) else result.as_root
             index = _skip(words, index + 1, _PLAIN_WRAPPERS[name], result.env)
             continue
         if name == "eval":
@@ -435,6 +447,29 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
         break
     result.words = list(words[index:])
     return result
+
+
+_SU_OPTIONS_WITH_VALUE = frozenset({"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w"})
+
+
+def _target_user(options: Sequence[Word]) -> str | None:
+    """The user ``sudo -u USER``/``doas -u USER`` runs as; ``None``: root, the default."""
+    for position, word in enumerate(options):
+        value = word.value
+        if value.startswith("--user="):
+            return value.partition("=")[2]
+        if value == "--user" or (
+            value.startswith("-") and not value.startswith("--") and value.endswith("u")
+        ):
+            return options[position + 1].value if position + 1 < len(options) else None
+        if value.startswith("-") and not value.startswith("--") and "u" in value:
+            return value[value.index("u") + 1 :]
+    return None
+
+
+def _is_root(user: str | None) -> bool:
+    """Whether a wrapper's target user is root (or unknown as none is given)."""
+    return user is None or user.strip("\"'") in {"root", "0", "#0"}
 
 
 def _opens_shell(options: Sequence[Word]) -> bool:
