@@ -6,7 +6,9 @@ The block's language decides the dialect: ``bash``/``sh``/``shell``/``zsh`` are 
 their continuations are commands and the rest is output. A block without a language is read
 as a session when it has prompts, else as a script; a block without a language, or a
 session without a single prompt, keeps only the lines that look like commands.
-``dockerfile`` blocks are read as Dockerfiles. Other languages are not shell.
+``dockerfile`` blocks are read as Dockerfiles. In ``python``/``ipython`` blocks, as in
+a notebook cell, only ``!`` lines and a ``%%bash`` cell are shell (READMEs made from
+notebooks keep them). Other languages are not shell.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _POWERSHELL = frozenset(
     {"powershell", "ps1", "pwsh", "ps", "posh", "pwsh-session", "ps1con", "powershell-session"}
 )
 _BATCH = frozenset({"batch", "cmd", "doscon", "dos", "bat", "winbatch"})
+_PYTHON = frozenset({"python", "py", "python3", "ipython", "ipython3", "jupyter", "ipynb"})
 _COMMAND_LINE = re.compile(
     r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:sudo|doas|su|pip[0-9.]*|python[0-9.]*|py|pypy[0-9.]*|uv|"
     r"easy_install|conda|mamba|source|\.|export|env|cd|git|curl|wget|apt(?:-get)?|yum|dnf|"
@@ -58,6 +61,11 @@ def block(
     """Snippets of one code block whose lines start at ``positions`` (line, column)."""
     if lang in {"dockerfile", "docker", "containerfile"}:
         yield from _dockerfile(path, content, positions)
+        return
+    if lang in _PYTHON:
+        from venvguard.sources.notebook import cell_snippets
+
+        yield from cell_snippets(content, positions)
         return
     if lang in _POWERSHELL:
         dialect = "powershell"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from venvguard.sources.snippet import Snippet, SourceError
@@ -41,7 +41,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             positions = [locator.find(line) for line in lines]
         if cell.get("cell_type") != "code":
             continue
-        yield from _cell(lines, positions)
+        yield from cell_snippets(lines, positions)
 
 
 def _lines(source: Any) -> list[str]:
@@ -86,7 +86,8 @@ class _Locator:
         return [self.find(line) for line in lines]
 
 
-def _cell(lines: list[str], positions: list[tuple[int, int]]) -> Iterator[Snippet]:
+def cell_snippets(lines: Sequence[str], positions: Sequence[tuple[int, int]]) -> Iterator[Snippet]:
+    """The shell of one code cell: a ``%%bash`` cell's body, or its ``!`` lines."""
     if not lines:
         return
     if _CELL_MAGIC.match(lines[0]):
