@@ -337,3 +337,8 @@ def test_a_batch_variable_set_to_nothing() -> None:
 )
 def test_sudo_as_another_user_is_not_root(command: str, rule: str) -> None:
     assert [found for _, _, found in hits(command)] == [rule]
+
+
+def test_travis_wait_with_and_without_minutes() -> None:
+    script = "travis_wait 30 pip install --user a\ntravis_wait sudo pip install b\n"
+    assert [(line, code) for line, _, code in hits(script)] == [(1, "VG302"), (2, "VG301")]

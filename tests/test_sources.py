@@ -302,10 +302,18 @@ def test_workflow_shells_by_program_name() -> None:
         "        run: system('sudo pip install c')\n"  # 10
         "      - shell: /usr/bin/python3 {0}\n"  # 11
         "        run: import os; os.system('sudo pip install d')\n"  # 12
+        "      - shell: pixi run -e docs bash -e {0}\n"  # 13
+        "        run: uv pip install --system e\n"  # 14
+        "      - shell: conda run -n test bash -el {0}\n"  # 15
+        "        run: pip install --user f\n"  # 16
+        "      - shell: conda run -n test python {0}\n"  # 17
+        "        run: print('sudo pip install g')\n"  # 18
     )
     assert lines("github-workflow", text, outside_venv=False) == [
         (6, 14, "VG302"),
         (8, 14, "VG301"),
+        (14, 14, "VG304"),
+        (16, 14, "VG302"),
     ]
 
 
@@ -522,3 +530,27 @@ def test_fence_language_with_a_file_name_after_a_colon() -> None:
         "```yaml:ci.yml\n- run: sudo pip install b\n```\n"
     )
     assert lines("markdown", text, outside_venv=False) == [(2, 1, "VG301")]
+
+
+def test_shell_escapes_in_python_fences_of_docs() -> None:
+    markdown = (
+        "# Quick start\n"  # 1
+        "```python\n"  # 2
+        "!sudo pip install a\n"  # 3
+        "if IN_COLAB:\n"  # 4
+        "    !pip install --user b\n"  # 5
+        "%pip install c\n"  # 6
+        "os.system('sudo pip install d')\n"  # 7
+        "x = 1  # !sudo pip install e\n"  # 8
+        "```\n"  # 9
+        "```ipython\n"  # 10
+        "!!pip install --break-system-packages f\n"  # 11
+        "```\n"  # 12
+    )
+    assert lines("markdown", markdown, outside_venv=False) == [
+        (3, 2, "VG301"),
+        (5, 6, "VG302"),
+        (11, 3, "VG303"),
+    ]
+    rst = ".. code-block:: python\n\n   import sys\n   !sudo pip install g\n"
+    assert lines("rst", rst, outside_venv=False) == [(4, 5, "VG301")]

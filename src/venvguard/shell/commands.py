@@ -357,6 +357,9 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             result.as_root = "su" if _is_root(user) else None
             result.words = []
             return result
+        if name == "travis_wait":  # travis_wait [MINUTES] command...
+            index += 2 if index + 1 < len(words) and words[index + 1].value.isdigit() else 1
+            continue
         if name == "command" and index + 1 < len(words):
             if words[index + 1].value in {"-v", "-V"}:
                 result.words = []

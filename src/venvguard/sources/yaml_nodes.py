@@ -288,12 +288,15 @@ def dialect_of(shell: str | None, default: str = "bash") -> str | None:
     """The dialect a CI ``shell:`` names; ``None`` for one we do not read (python)."""
     if not shell or not shell.split() or "${{" in shell:
         return default
-    program = shell.split()[0].lower().replace("\\", "/").rsplit("/", 1)[-1]
-    program = program.removesuffix(".exe")
-    if program in _SHELLS:
-        return _SHELLS[program]
-    if program.endswith("-shell"):
-        return "bash"  # micromamba-shell and the like: bash inside an environment
+    # A runner may wrap the shell: ``pixi run -e docs bash -e {0}``, ``conda run -n x bash``.
+    for word in shell.split():
+        program = word.lower().replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".exe")
+        if program in _SHELLS:
+            return _SHELLS[program]
+        if program.endswith("-shell"):
+            return "bash"  # micromamba-shell and the like: bash inside an environment
+        if "{0}" in program:
+            break  # the script itself: what follows are its arguments
     return None
 
 
