@@ -208,3 +208,27 @@ def test_the_installer_word_filter_is_no_blind_spot(repo: Repo) -> None:
         ("upper.sh", 2, 1, "VG301"),
         ("uppercase.sh", 2, 1, "VG301"),
     ]
+
+
+def test_a_bug_on_one_file_is_a_notice_and_the_others_are_still_checked(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stands in for an analyser bug that some file of the checked repository trips.
+    from venvguard.shell.analyser import Analyser
+
+    real_run = Analyser.run
+
+    def run(self: Analyser, snippets: Any) -> None:
+        snippets = list(snippets)
+        if any("trips-the-bug" in snippet.text for snippet in snippets):
+            raise IndexError("no such group")
+        real_run(self, snippets)
+
+    monkeypatch.setattr(Analyser, "run", run)
+    repo.write("a.sh", "#!/bin/sh\nsudo pip install trips-the-bug\n")
+    repo.write("b.sh", "#!/bin/sh\nsudo pip install fine\n")
+    for cached in ((), ("--no-cache",)):
+        found, report = check(repo, *cached)
+        assert found == [("b.sh", 2, 1, "VG301")]
+        (notice,) = [n for n in report["notices"] if n["path"] == "a.sh"]
+        assert "venvguard failed on this file (IndexError: no such group)" in notice["message"]

@@ -72,15 +72,16 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
             continue
         outside_venv = outside(kind, path)
         if verdicts is None:
-            yield from _check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
+            yield from _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
             continue
         from venvguard.cache import key_of
 
         content_key = key_of(kind, outside_venv, text)
         items = verdicts.get(path, content_key)
         if items is None:
-            items = list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
-            verdicts.put(path, content_key, items)
+            items = _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
+            if not any(isinstance(item, Notice) and _FAILED in item.message for item in items):
+                verdicts.put(path, content_key, items)
         yield from items
     if verdicts is not None:
         verdicts.save()
@@ -94,6 +95,21 @@ def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
 
     selected = sorted(code for code in ctx.selected if code in CODES)
     return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
+
+
+_FAILED = "venvguard failed on this file"
+
+
+def _checked(
+    ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
+) -> list[Finding | Notice]:
+    """What ``_check_file`` finds; a bug of ours on one file is a notice naming it, and
+    every other file is still checked."""
+    try:
+        return list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
+    except Exception as error:  # never a traceback, never the whole repository lost
+        reason = f"{type(error).__name__}: {error}"
+        return [Notice(path, None, f"{_FAILED} ({reason}); please report it")]
 
 
 def _check_file(
