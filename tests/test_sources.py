@@ -78,10 +78,12 @@ def test_only_files_without_extension_need_their_content() -> None:
     assert not needs_content("notes.txt")
 
 
-def lines(kind: str, text: str, outside_venv: bool = True) -> list[tuple[int, int, str]]:
+def lines(
+    kind: str, text: str, outside_venv: bool = True, path: str = "file"
+) -> list[tuple[int, int, str]]:
     """(line, column, best rule) of every finding in a file of ``kind``."""
     analyser = Analyser(outside_venv=outside_venv)
-    analyser.run(reader(kind)("file", text))
+    analyser.run(reader(kind)(path, text))
     found = []
     for hit in analyser.hits.values():
         rules = [code for code, _ in hit.rules if code not in {"VG306", "VG307"}]

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from venvguard.config import SOURCE_KINDS
-from venvguard.shell.analyser import Analyser
 from venvguard.sources.registry import SOURCES, kind_of_name, reader
 from venvguard.sources.snippet import SourceError
 
+from . import test_sources
 from .fuzzing import PROFILE, texts
 from .test_fuzz_sources import TOX_TOKENS, YAML_TOKENS, assert_inside, check_one_file
 
@@ -56,15 +56,8 @@ def test_every_new_kind_has_a_reader_and_a_vg305_default() -> None:
 def lines(
     kind: str, text: str, outside_venv: bool = False, path: str = "file"
 ) -> list[tuple[int, int, str]]:
-    """(line, column, best rule) of every finding in a file of ``kind``."""
-    analyser = Analyser(outside_venv=outside_venv)
-    analyser.run(reader(kind)(path, text))
-    found = []
-    for hit in analyser.hits.values():
-        rules = [code for code, _ in hit.rules if code not in {"VG306", "VG307"}]
-        if rules:
-            found.append((hit.line, hit.column, rules[0]))
-    return sorted(found)
+    """As in ``test_sources``, with VG305 off as CI kinds have it by default."""
+    return test_sources.lines(kind, text, outside_venv, path)
 
 
 def test_travis_phases_jobs_env_and_deploy() -> None:

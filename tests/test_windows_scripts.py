@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from venvguard.shell.analyser import Analyser
-from venvguard.sources.registry import reader
+from .test_sources import lines
 
 
 def found(kind: str, text: str) -> list[tuple[int, int, str]]:
-    """(line, column, best rule) of every finding, VG305 off as for CI steps and docs."""
-    analyser = Analyser(outside_venv=False)
-    analyser.run(reader(kind)("file", text))
-    rules = (
-        (hit.line, hit.column, [code for code, _ in hit.rules if code not in {"VG306", "VG307"}])
-        for hit in analyser.hits.values()
-    )
-    return sorted((line, column, codes[0]) for line, column, codes in rules if codes)
+    """Findings with VG305 off, as for CI steps and docs."""
+    return lines(kind, text, outside_venv=False)
 
 
 def test_powershell_blocks_are_statements() -> None:
