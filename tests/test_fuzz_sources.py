@@ -66,6 +66,16 @@ TOX_TOKENS = [
 ]
 POWERSHELL_TOKENS = ["`\n", "& ", "$env:PIP_USER=1\n", "python -m pip install x\n", "; ", "@'\n"]
 BATCH_TOKENS = ["@echo off\n", "^\n", "set PIP_USER=1\n", "call ", "REM x\n", "&& ", "%VAR%"]
+CI_TOKENS = [
+    *YAML_TOKENS,
+    *["install:\n", "before_install:\n", "  - sudo pip install a\n", "env:\n", "  global:\n"],
+    *["    - PIP_USER=1 A='b c'\n", "jobs:\n  include:\n", "    - os: osx\n", "deploy:\n"],
+    *["  provider: script\n", "variables:\n", "  - name: A\n", "    value: $(b)\n", "$(", "$["],
+    *["pool:\n  vmImage: windows-latest\n", "  - task: Bash@3\n", "    inputs:\n", "##vso["],
+    *["  - cmd: ", "  - ps: ", "for:\n", "  matrix:\n", "image: Ubuntu\n", "environment:\n"],
+    *["pipelines:\n", "  default:\n", "    - step:\n", "        script:\n", "parallel:\n"],
+]
+PYPROJECT_TOKENS = ["[tool.tox]\n", 'legacy_tox_ini = """\n', '"""\n', "'''", *TOX_TOKENS]
 
 #: file name -> tokens of its kind.
 KINDS: dict[str, list[str]] = {
@@ -83,6 +93,13 @@ KINDS: dict[str, list[str]] = {
     "docs/index.rst": [*RST_TOKENS, *SHELL_TOKENS],
     "setup.ps1": POWERSHELL_TOKENS,
     "setup.bat": BATCH_TOKENS,
+    ".travis.yml": CI_TOKENS,
+    "azure-pipelines.yml": CI_TOKENS,
+    "appveyor.yml": CI_TOKENS,
+    "bitbucket-pipelines.yml": CI_TOKENS,
+    ".gitlab/ci/jobs.yml": CI_TOKENS,
+    "setup.cfg": ["[tox:tox]\n", "[metadata]\n", *TOX_TOKENS],
+    "pyproject.toml": PYPROJECT_TOKENS,
 }
 
 
