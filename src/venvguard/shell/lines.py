@@ -21,11 +21,9 @@ from venvguard.shell.words import Command, Word
 if TYPE_CHECKING:
     from venvguard.shell.analyser import Analyser, Frame
 
-_PS_ASSIGN = re.compile(
-    r"^\s*\$(?:env:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$"
-    r"|^\s*\$\{(?:env:)?(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}\s*=\s*(?P<braced_value>.*)$",
-    re.I,
-)
+#: ``$name``, ``$env:name`` or ``${env:name}`` (the closing brace only after an opening one).
+_PS_NAME = r"\$(\{)?(?:env:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?(1)\})"
+_PS_ASSIGN = re.compile(r"^\s*" + _PS_NAME + r"\s*=\s*(?P<value>.*)$", re.I)
 #: The head of a batch ``if`` (``/i``, ``not``, ``exist X``, ``defined X``, ``errorlevel N``,
 #: ``A==B``, ``A EQU B``): what follows it is the guarded command.
 _BATCH_IF = re.compile(
@@ -43,10 +41,8 @@ _ADMINISTRATOR = re.compile(r"^/user:(?:[^\\]*\\)?administrator$", re.I)
 _BATCH_SET = re.compile(
     r'^\s*set\s+"?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^"]*)"?\s*$', re.I
 )
-_BATCH_VAR = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
-_PS_VAR = re.compile(
-    r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}|\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)", re.I
-)
+_BATCH_VAR = re.compile(r"%(?P<name>[A-Za-z_][A-Za-z0-9_]*)%")
+_PS_VAR = re.compile(_PS_NAME, re.I)
 
 
 def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame, dialect: str) -> None:
@@ -163,8 +159,12 @@ def _statements(line: str, batch: bool) -> list[tuple[int, str]]:
     return [(offset + len(text) - len(text.lstrip()), text.strip()) for offset, text in parts]
 
 
-def _words(statement: str, row: int, column: int, state: ShellState, batch: bool) -> list[Word]:
+def _words(
+    statement: str, row: int, column: int, state: ShellState, batch: bool
+) -> tuple[list[Word], list[bool]]:
+    """The words of a statement, and which of them were quoted."""
     words: list[Word] = []
+    quoting: list[bool] = []
     for match in re.finditer(r'"[^"]*"|\'[^\']*\'|[^\s]+', statement):
         token = match.group(0)
         quoted = token[:1] in "\"'" and len(token) > 1
@@ -173,7 +173,7 @@ def _words(statement: str, row: int, column: int, state: ShellState, batch: bool
 
         def expand(found: re.Match[str]) -> str:
             nonlocal dynamic
-            name = next(group for group in found.groups() if group is not None)
+            name = found.group("name")
             for key, known in state.variables.items():
                 if key.lower() == name.lower():
                     return known
@@ -182,7 +182,8 @@ def _words(statement: str, row: int, column: int, state: ShellState, batch: bool
 
         value = (_BATCH_VAR if batch else _PS_VAR).sub(expand, value)
         words.append(Word(value, dynamic, row, column + match.start() + quoted, False))
-    return words
+        quoting.append(quoted)
+    return words, quoting
 
 
 def _statement(
@@ -209,21 +210,16 @@ def _statement(
     else:
         assign = _PS_ASSIGN.match(statement)
     if assign is not None:
-        groups = assign.groupdict()
-        name = groups["name"] or groups.get("braced") or ""
-        value = (groups["value"] or groups.get("braced_value") or "").strip().strip("\"'")
+        value = assign.group("value").strip().strip("\"'")
         lowered = statement.lstrip().lower()
         exported = batch or lowered.startswith(("$env:", "${env:"))
-        state.assign(name, value, exported=exported, raw=value)
+        state.assign(assign.group("name"), value, exported=exported, raw=value)
         return
-    words = _words(statement, row, column, state, batch)
-    if words and words[0].value in {"&", "."} and not batch:
-        words = words[1:] if words[0].value == "&" else words
+    words, quoted = _words(statement, row, column, state, batch)
+    if words and words[0].value == "&" and not batch:
+        words, quoted = words[1:], quoted[1:]
     if not words:
         return
-    quoted = [
-        statement[word.column - column - 1 : word.column - column] in {'"', "'"} for word in words
-    ]
     launched = _launched(words, quoted, batch)
     if launched is not None:
         code, elevated = launched
