@@ -15,7 +15,7 @@ import stat
 import subprocess
 from functools import cached_property
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from venvguard import memo
 from venvguard.config import ConfigError
@@ -154,32 +154,44 @@ def plain_folder_notice(root: Path) -> Notice | None:
     return None
 
 
-def read_regular_file(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
-    """At most ``limit`` bytes of a regular file; ``None`` for anything else.
+def open_regular_file(
+    path: str | Path, *, follow_links: bool = True
+) -> tuple[BinaryIO, os.stat_result] | None:
+    """A regular file opened for reading, and its status; ``None`` for anything else.
 
     A FIFO, a device (a link to ``/dev/zero``) or a folder is never read, so a hostile
-    repository cannot make a read block or never end.
+    repository cannot make a read block or never end: the file is opened without waiting
+    (``O_NONBLOCK``) and judged by ``fstat`` of what was opened. ``OSError`` when it cannot
+    be opened at all.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        handle = os.open(path, flags)
-    except OSError:
-        return None
+    handle = os.open(path, flags)
     try:
         info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        with os.fdopen(handle, "rb") as stream:
+        if stat.S_ISREG(info.st_mode):
+            stream = os.fdopen(handle, "rb")
             handle = -1
-            # read(n) reserves n bytes at once: never ask for more than the file holds.
-            return stream.read(min(limit, info.st_size + 1))
-    except OSError:
+            return stream, info
         return None
     finally:
         if handle >= 0:
             os.close(handle)
+
+
+def read_regular_file(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
+    """At most ``limit`` bytes of a regular file; ``None`` for anything else or on an error."""
+    try:
+        opened = open_regular_file(path, follow_links=follow_links)
+        if opened is None:
+            return None
+        stream, info = opened
+        with stream:
+            # read(n) reserves n bytes at once: never ask for more than the file holds.
+            return stream.read(min(limit, info.st_size + 1))
+    except OSError:
+        return None
 
 
 def read_ignore_file(path: Path, limit: int) -> bytes | None:
@@ -372,12 +384,11 @@ class Project:
                 return SourceText(
                     None, Notice(relative, None, "skipped: a link that leads out of the repository")
                 )
-            # O_NONBLOCK: a FIFO is opened without waiting for a writer, then refused below.
-            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with open(handle, "rb", closefd=True) as stream:
-                info = os.fstat(handle)
-                if not stat.S_ISREG(info.st_mode):
-                    return SourceText(None)
+            opened = open_regular_file(path)
+            if opened is None:
+                return SourceText(None)
+            stream, info = opened
+            with stream:
                 if info.st_size > self.max_file_size:
                     return SourceText(
                         None,
