@@ -72,15 +72,17 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
             continue
         outside_venv = outside(kind, path)
         if verdicts is None:
-            yield from _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
+            yield from _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)[0]
             continue
         from venvguard.cache import key_of
 
         content_key = key_of(kind, outside_venv, text)
         items = verdicts.get(path, content_key)
         if items is None:
-            items = _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)
-            if not any(isinstance(item, Notice) and _FAILED in item.message for item in items):
+            items, complete = _checked(
+                ctx, path, kind, text, outside_venv=outside_venv, allow=allow
+            )
+            if complete:  # a failure of ours is never kept as the file's verdict
                 verdicts.put(path, content_key, items)
         yield from items
     if verdicts is not None:
@@ -97,19 +99,19 @@ def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
     return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
 
 
-_FAILED = "venvguard failed on this file"
-
-
 def _checked(
     ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
-) -> list[Finding | Notice]:
-    """What ``_check_file`` finds; a bug of ours on one file is a notice naming it, and
-    every other file is still checked."""
+) -> tuple[list[Finding | Notice], bool]:
+    """What ``_check_file`` finds, and whether it finished: a bug of ours on one file is a
+    notice naming it, and every other file is still checked."""
     try:
-        return list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
+        found = list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
     except Exception as error:  # never a traceback, never the whole repository lost
         reason = f"{type(error).__name__}: {error}"
-        return [Notice(path, None, f"{_FAILED} ({reason}); please report it")]
+        return [
+            Notice(path, None, f"venvguard failed on this file ({reason}); please report it")
+        ], False
+    return found, True
 
 
 def _check_file(
