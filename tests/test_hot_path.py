@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from pathlib import Path
 
 import pytest
 
-from .conftest import Repo, imported_modules
+from .conftest import Repo, imported_modules, run_cli
+from .vg2_fixtures import build_wheelhouse, install, make_venv
 
 #: Never needed to check venvs (VG1), whatever the repository holds.
 HEAVY_FOR_VG1 = (
@@ -115,10 +117,27 @@ def test_the_modules_a_check_imports_define_no_dataclasses(repo: Repo) -> None:
 
 
 def test_a_check_of_a_small_clean_repository_does_not_import_dataclasses(repo: Repo) -> None:
-    # The first run parses the lock with packaging, which imports dataclasses itself; a run
-    # with another command line (not one a memo could replay) leaves its verdict cached.
+    # A first run with another command line (not one a memo could replay) leaves the lock's
+    # verdict cached, as a hook's earlier runs would.
     imported_modules(_small_clean_repo(repo), "check", "--select", "VG2")
     modules = imported_modules(repo, "check")
     assert "venvguard.engine" in modules  # the measurement itself works
     assert "dataclasses" not in modules
     assert "inspect" not in modules
+
+
+def test_drift_of_plain_pins_needs_no_requirement_grammar(repo: Repo, tmp_path: Path) -> None:
+    # `pip freeze` writes `name==version`: such lines, and a venv's names, are read without
+    # packaging's PEP 508 grammar, markers and specifiers (and the platform tags behind them).
+    wheels = build_wheelhouse(tmp_path / "wheels")
+    install(make_venv(repo.path / ".venv"), wheels, "Alpha_Pkg==1.0", "gamma==1.2", "Delta.Lib")
+    repo.write(".gitignore", ".venv/\n")
+    repo.write("requirements.txt", "alpha-pkg==1.0\ngamma==1.3\nDelta.Lib==0.9\n")
+    repo.commit()
+    modules = imported_modules(repo, "check", "--select", "VG2", "--no-cache")
+    assert "venvguard.reqs.judge" in modules  # the lock was judged against the venv
+    grammar = ("packaging.requirements", "packaging.markers", "packaging.specifiers")
+    assert sorted(m for m in modules if m in (*grammar, "packaging.tags", "packaging.utils")) == []
+    findings = run_cli("check", "--select", "VG2", "--no-cache", cwd=repo.path).out
+    assert "requirements.txt:2:1: VG204" in findings and "gamma 1.2" in findings
+    assert "VG202" not in findings and "VG203" not in findings

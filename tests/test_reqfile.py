@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def _pip_view(folder: Path, name: str) -> View:
             out.append(
                 (
                     line,
-                    ireq.req.name.lower().replace("_", "-").replace(".", "-") if ireq.req else None,
+                    re.sub(r"[-_.]+", "-", ireq.req.name).lower() if ireq.req else None,
                     str(ireq.req.specifier) if ireq.req else "",
                     str(ireq.markers) if ireq.markers else None,
                     bool(ireq.editable),
@@ -326,3 +327,86 @@ def test_editable_option_after_a_name_makes_the_name_an_editable_target(tmp_path
     # pip reads `foo -e x` as the editable `foo`, which is neither a path nor a URL.
     ours, theirs = agree(tmp_path, "foo -e#tight\n")
     assert ours == theirs == "invalid"
+
+
+# Plain pins (`name==version`) are read without packaging's grammar: pip must read each of
+# these lines as we do, near misses of the plain form included.
+_PIN_NAMES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,5}", fullmatch=True)
+_PIN_VERSIONS = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", "", "", "v", "1!"]),
+        st.lists(st.sampled_from(["0", "1", "2", "10", "01", "2024"]), min_size=1, max_size=4).map(
+            ".".join
+        ),
+        st.sampled_from(["", "", "a1", "b2", "rc1", "c1", "alpha", "-1"]),
+        st.sampled_from(["", "", ".post1", "post2", ".dev0", ".dev"]),
+        st.sampled_from(["", "", "+cpu", "+cu118.1", "+Local", "+a_b", "+"]),
+        st.sampled_from(["", "", "", ".*", ".zip", ".tar.gz", "!"]),
+    ),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=_PIN_NAMES,
+    operator=st.sampled_from(["==", "==", "==", " == ", "==="]),
+    version=_PIN_VERSIONS,
+    tail=st.sampled_from(["", " ", "\t", "  # pinned"]),
+)
+def test_plain_pins_agree_with_pip(
+    tmp_path: Path, name: str, operator: str, version: str, tail: str
+) -> None:
+    theirs, ours = agree(tmp_path, f"{name}{operator}{version}{tail}\n")
+    assert ours == theirs
+
+
+def _near(version: str) -> st.SearchStrategy[str]:
+    """Versions that packaging may or may not find equal to ``version``."""
+    public = version.split("+", 1)[0]
+    return st.sampled_from(
+        [version, public, public + ".0", "0!" + public, public + "+local", public + "+Local.1"]
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(pinned=_PIN_VERSIONS, data=st.data())
+def test_a_plain_pin_matches_the_versions_packaging_matches(
+    pinned: str, data: st.DataObject
+) -> None:
+    installed = data.draw(
+        _near(pinned) | _PIN_VERSIONS | st.text("0123456789.+abcrv-", max_size=8), "installed"
+    )
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion
+
+    from venvguard.reqs.requirement import InvalidLine, parse_requirement
+
+    try:
+        expected_set = SpecifierSet(f"=={pinned}")
+        requirement = parse_requirement(f"pkg=={pinned}", Path("/nonexistent"))
+    except (InvalidSpecifier, InvalidLine):
+        return
+    if requirement.url is not None:  # `pkg==1+a.zip` is an archive's path to pip
+        return
+    ours = requirement.specifier
+    try:
+        expected = expected_set.contains(installed, prereleases=True)
+    except InvalidVersion:  # packaging before 26
+        expected = False
+    assert str(ours) == str(expected_set)
+    assert [(s.operator, s.version) for s in ours] == [
+        (s.operator, s.version) for s in expected_set
+    ]
+    assert ours.contains(installed, prereleases=True) == expected
+
+
+def test_canonical_names_are_packagings() -> None:
+    from packaging.utils import canonicalize_name as theirs
+
+    from venvguard.reqs.names import canonicalize_name as ours
+
+    for name in ("Foo_Bar", "foo.-_bar", "Delta.Lib", "A--B__c..d", "ÄÖ-x", "İstanbul_.pkg", "-"):
+        assert ours(name) == theirs(name), name

@@ -18,6 +18,8 @@ from venvguard.records import Record
 from venvguard.reqs.locks import Locks
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from venvguard.reqs.installed import Distribution
     from venvguard.reqs.reqfile import LockFile
 
@@ -74,7 +76,7 @@ def own_distribution(root: Path) -> str | None:
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str):
         return None
-    from packaging.utils import canonicalize_name
+    from venvguard.reqs.names import canonicalize_name
 
     return canonicalize_name(name)
 
@@ -206,7 +208,12 @@ def _judge_drift(
         analysis.additions[lock.path] = verdict.additions
 
 
-def _running_markers() -> dict[str, str]:
-    from packaging.markers import default_environment
+def _running_markers() -> Mapping[str, str]:
+    from venvguard.reqs.environment import LazyMarkers
 
-    return {key: str(value) for key, value in default_environment().items()}
+    def compute() -> dict[str, str]:
+        from packaging.markers import default_environment
+
+        return {key: str(value) for key, value in default_environment().items()}
+
+    return LazyMarkers(compute)

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -62,9 +63,35 @@ class Environment(FrozenRecord):
         except ValueError:
             return str(self.path)
 
-    def markers(self) -> dict[str, str]:
+    def markers(self) -> Mapping[str, str]:
         """PEP 508 marker values: this machine's platform with the environment's Python."""
-        return marker_environment(self.python_version, self.implementation)
+        return LazyMarkers(lambda: marker_environment(self.python_version, self.implementation))
+
+
+class LazyMarkers(Mapping[str, str]):
+    """Marker values worked out when first read.
+
+    Most locks have no marker at all, and packaging's marker module, which works the values
+    out, costs more to import than judging a whole lock of plain pins.
+    """
+
+    def __init__(self, compute: Callable[[], dict[str, str]]) -> None:
+        self._compute = compute
+        self._values: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._values is None:
+            self._values = self._compute()
+        return self._values
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def marker_environment(

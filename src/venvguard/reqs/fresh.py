@@ -281,9 +281,8 @@ def _resolve_pip(
         data = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Resolution(error="pip wrote no usable report", cacheable=False)
-    from packaging.utils import canonicalize_name
-
     from venvguard.reqs.installed import Distribution
+    from venvguard.reqs.names import canonicalize_name
 
     resolution = Resolution()
 

@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from packaging.utils import canonicalize_name
-
 from venvguard.records import FrozenRecord
+from venvguard.reqs.names import canonicalize_name
 
 #: ``pip freeze`` always leaves pip out, and the build tools too on Python < 3.12.
 ALWAYS_HIDDEN = frozenset({"pip"})

@@ -9,14 +9,15 @@ environment would read both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-
-from packaging.markers import Marker
-from packaging.version import InvalidVersion
+from typing import TYPE_CHECKING
 
 from venvguard.findings import Finding
 from venvguard.records import Record
 from venvguard.reqs.installed import Distribution
 from venvguard.reqs.reqfile import Item, LockFile
+
+if TYPE_CHECKING:
+    from packaging.markers import Marker
 
 
 def pinned_version(item: Item) -> str | None:
@@ -39,7 +40,7 @@ def version_matches(item: Item, version: str) -> bool:
         return True
     try:
         return specifier.contains(version, prereleases=True)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion: packaging before 26 raises for an unreadable version
         return all(spec.version == version for spec in specifier)
 
 
@@ -141,7 +142,7 @@ def judge_lock(
     """
     verdict = Verdict()
     requirements = lock.requirements
-    applicable = [item for item in requirements if item.requirement.applies(dict(markers))]
+    applicable = [item for item in requirements if item.requirement.applies(markers)]
     add = verdict.findings.append
 
     for item in requirements:

@@ -8,6 +8,11 @@ with ``packaging``. Editables (``-e``) are a local folder or a VCS URL.
 
 Relative paths are taken from ``base_dir`` (pip takes them from its working directory,
 which for a repository is its root).
+
+A line as ``pip freeze`` writes it (``name==version``, the version in PEP 440 normal form)
+is read without packaging's PEP 508 grammar: importing that grammar, its markers and its
+specifiers costs more than judging a whole lock of such lines. Anything else, and any
+question such a pin cannot answer by itself, goes to packaging.
 """
 
 from __future__ import annotations
@@ -16,15 +21,17 @@ import os
 import posixpath
 import re
 import urllib.parse
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Final
-
-from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING, Final
 
 from venvguard.records import FrozenRecord
+from venvguard.reqs.names import canonicalize_name
+
+if TYPE_CHECKING:
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
 
 VCS_NAMES = ("bzr", "git", "hg", "svn")
 VCS_SCHEMES = frozenset(
@@ -52,6 +59,11 @@ ARCHIVE_EXTENSIONS = (
 )
 _EXTRAS_AT_END = re.compile(r"^(.+)(\[[^\]]+\])$")
 _EGG_FRAGMENT = re.compile(r"[#&]egg=([^&]*)")
+_PLAIN_PIN = re.compile(
+    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)=="
+    r"(?P<version>[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
+    r"(?:\+[a-z0-9]+(?:\.[a-z0-9]+)*)?)"
+)
 _WHEEL_NAME = re.compile(
     r"^(?P<name>[^\s-]+?)-(?P<ver>[^\s-]*?)(-(?P<build>\d[^-]*?))?"
     r"-(?P<pyver>[^\s-]+?)-(?P<abi>[^\s-]+?)-(?P<plat>[^\s-]+?)\.whl$"
@@ -60,6 +72,57 @@ _WHEEL_NAME = re.compile(
 
 class InvalidLine(Exception):
     """pip would refuse this line; the message says why, in one line."""
+
+
+class ExactPin:
+    """The specifier ``==VERSION`` of a plain pin, with the part of ``SpecifierSet`` we use.
+
+    Iterating gives the pin itself (its ``operator`` and ``version``, as a ``Specifier``
+    has them). ``contains`` answers as packaging does: the version as written matches; a
+    version without a local label matches when it is the same PEP 440 version; anything
+    else is asked of a real ``SpecifierSet``.
+    """
+
+    __slots__ = ("version",)
+    operator: Final = "=="
+
+    def __init__(self, version: str) -> None:
+        self.version: Final = version
+
+    def __iter__(self) -> Iterator[ExactPin]:
+        yield self
+
+    def __len__(self) -> int:
+        return 1
+
+    def __str__(self) -> str:
+        return f"=={self.version}"
+
+    def __repr__(self) -> str:
+        return f"<ExactPin({str(self)!r})>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ExactPin):
+            return NotImplemented
+        return self.version == other.version
+
+    def __hash__(self) -> int:
+        return hash(self.version)
+
+    def contains(self, version: str, prereleases: bool = True) -> bool:
+        if version == self.version and prereleases:
+            return True
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            candidate = Version(version)
+        except InvalidVersion:
+            return False  # no standard operator matches a version packaging cannot read
+        if candidate.local is None and prereleases:
+            return candidate == Version(self.version)
+        from packaging.specifiers import SpecifierSet
+
+        return SpecifierSet(str(self)).contains(version, prereleases=prereleases)
 
 
 class Requirement508(FrozenRecord):
@@ -72,7 +135,7 @@ class Requirement508(FrozenRecord):
     __slots__ = ("name", "specifier", "extras", "marker", "url", "editable")
 
     name: Final[str | None]
-    specifier: Final[SpecifierSet]
+    specifier: Final[SpecifierSet | ExactPin]
     extras: Final[frozenset[str]]
     marker: Final[Marker | None]
     url: Final[str | None]
@@ -81,7 +144,7 @@ class Requirement508(FrozenRecord):
     def __init__(
         self,
         name: str | None,
-        specifier: SpecifierSet,
+        specifier: SpecifierSet | ExactPin,
         extras: frozenset[str],
         marker: Marker | None,
         url: str | None,
@@ -98,12 +161,12 @@ class Requirement508(FrozenRecord):
     def key(self) -> str | None:
         return canonicalize_name(self.name) if self.name is not None else None
 
-    def applies(self, environment: dict[str, str]) -> bool:
+    def applies(self, environment: Mapping[str, str]) -> bool:
         """Whether the marker holds in ``environment`` (no marker: always)."""
         if self.marker is None:
             return True
         try:
-            return self.marker.evaluate(environment)
+            return self.marker.evaluate(dict(environment))
         except Exception:  # an undefined comparison: pip would fail too; treat as applying
             return True
 
@@ -158,6 +221,8 @@ def egg_fragment(url: str) -> str | None:
 
 
 def _parse_pep508(text: str) -> Requirement:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
@@ -170,6 +235,12 @@ def _parse_pep508(text: str) -> Requirement:
         if str(spec).endswith("]"):
             raise InvalidLine(f"invalid requirement {text!r}: extras after the version")
     return requirement
+
+
+def _any_version() -> SpecifierSet:
+    from packaging.specifiers import SpecifierSet
+
+    return SpecifierSet()
 
 
 def _extras(text: str | None) -> frozenset[str]:
@@ -190,21 +261,34 @@ def _from_link(url: str, extras: frozenset[str], marker: Marker | None) -> Requi
         return Requirement508(pinned.name, pinned.specifier, extras, marker, url)
     fragment = egg_fragment(url)
     if fragment is None:
-        return Requirement508(None, SpecifierSet(), extras, marker, url)
+        return Requirement508(None, _any_version(), extras, marker, url)
     named = _parse_pep508(fragment)
     return Requirement508(
         named.name, named.specifier, extras | frozenset(named.extras), marker, url
     )
 
 
+def _plain_pin(text: str) -> Requirement508 | None:
+    """``name==version`` as ``pip freeze`` writes it, read without packaging; else None."""
+    match = _PLAIN_PIN.fullmatch(text)
+    if match is None or _is_archive(text):  # pip takes `a==1.0+b.zip` for an archive's path
+        return None
+    return Requirement508(match["name"], ExactPin(match["version"]), frozenset(), None, None)
+
+
 def parse_requirement(text: str, base_dir: Path) -> Requirement508:
     """A non-editable requirement (the part of a line before its options)."""
+    plain = _plain_pin(text.strip())
+    if plain is not None:
+        return plain
     separator = "; " if is_url(text) else ";"
     marker: Marker | None = None
     if separator in text:
         text, marker_text = text.split(separator, 1)
         marker_text = marker_text.strip()
         if marker_text:
+            from packaging.markers import InvalidMarker, Marker
+
             try:
                 marker = Marker(marker_text)
             except InvalidMarker as error:
@@ -258,7 +342,7 @@ def parse_editable(text: str, base_dir: Path) -> Requirement508:
     if url.lower().startswith("file:"):
         fragment = egg_fragment(url)
         name = _parse_pep508(fragment).name if fragment else None
-        return Requirement508(name, SpecifierSet(), _extras(extras_text), None, url, True)
+        return Requirement508(name, _any_version(), _extras(extras_text), None, url, True)
     url = text
     for vcs in VCS_NAMES:
         if url.lower().startswith(f"{vcs}:"):
@@ -273,4 +357,4 @@ def parse_editable(text: str, base_dir: Path) -> Requirement508:
     if not fragment:
         raise InvalidLine(f"cannot tell the name of {text!r}: add #egg=name")
     named = _parse_pep508(fragment)
-    return Requirement508(named.name, SpecifierSet(), frozenset(), None, url, True)
+    return Requirement508(named.name, _any_version(), frozenset(), None, url, True)
