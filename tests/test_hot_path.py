@@ -141,3 +141,9 @@ def test_drift_of_plain_pins_needs_no_requirement_grammar(repo: Repo, tmp_path: 
     findings = run_cli("check", "--select", "VG2", "--no-cache", cwd=repo.path).out
     assert "requirements.txt:2:1: VG204" in findings and "gamma 1.2" in findings
     assert "VG202" not in findings and "VG203" not in findings
+
+
+def test_an_audit_of_small_clean_repositories_does_not_import_dataclasses(repo: Repo) -> None:
+    modules = imported_modules(_small_clean_repo(repo), "audit", ".", "--no-cache")
+    assert "venvguard.audit.runner" in modules  # the measurement itself works
+    assert "dataclasses" not in modules

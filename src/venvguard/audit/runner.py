@@ -17,6 +17,7 @@ checking. Elsewhere (no safe fork) it is the pool.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
 import select
@@ -24,24 +25,33 @@ import signal
 import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from venvguard.config import ConfigError
+from venvguard.records import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
 
-@dataclass(frozen=True)
-class RepoReport:
+class RepoReport(FrozenRecord):
     """The outcome for one repository: ``data`` (the check JSON contract) or ``error``."""
 
-    root: str
-    data: dict[str, Any] | None
-    error: str | None = None
-    failed: bool = False
+    __slots__ = ("root", "data", "error", "failed")
+
+    root: Final[str]
+    data: Final[dict[str, Any] | None]
+    error: Final[str | None]
+    failed: Final[bool]
+
+    def __init__(
+        self, root: str, data: dict[str, Any] | None, error: str | None = None, failed: bool = False
+    ) -> None:
+        self.root = root
+        self.data = data
+        self.error = error
+        self.failed = failed
 
     @property
     def findings(self) -> list[dict[str, Any]]:
@@ -189,12 +199,14 @@ def _send(fd: int, index: int, payload: bytes) -> None:
     _write_all(fd, _HEADER.pack(index, len(payload)) + payload)
 
 
-@dataclass
-class _Worker:
-    pid: int
-    fd: int
-    buffer: bytes = b""
-    current: int | None = None  # the repository it is checking
+class _Worker(Record):
+    __slots__ = ("pid", "fd", "buffer", "current")
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.buffer = b""
+        self.current: int | None = None  # the repository it is checking
 
 
 def _receive(worker: _Worker, done: Done) -> bool:
@@ -295,16 +307,20 @@ def check_all(
         if progress is not None:
             progress(len(reports), total, report.root)
 
-    if jobs <= 1 or total <= 2:
-        for index, path in enumerate(paths):
-            done(index, check_one(path, args))
+    if not paths:
+        return []
+    # The first repository is checked before any fork: the parsers it needs are imported
+    # once, instead of once in every worker. What the imports made lives as long as the
+    # process; frozen, it is not swept again by the collector for every repository, nor
+    # copied into a forked worker's memory when a sweep would touch it.
+    done(0, check_one(paths[0], args))
+    gc.freeze()
+    rest = range(1, total)
+    if jobs <= 1 or len(rest) <= 1:
+        for index in rest:
+            done(index, check_one(paths[index], args))
+    elif sys.platform == "linux":
+        _check_forked(paths, rest, args, min(jobs, len(rest)), done)
     else:
-        # The first repository is checked here: the parsers it needs are imported once,
-        # before the fork, instead of once in every worker.
-        done(0, check_one(paths[0], args))
-        rest = range(1, total)
-        if sys.platform == "linux":
-            _check_forked(paths, rest, args, min(jobs, len(rest)), done)
-        else:
-            _check_pooled(paths, rest, args, min(jobs, len(rest)), done)
+        _check_pooled(paths, rest, args, min(jobs, len(rest)), done)
     return [reports[index] for index in range(total)]
