@@ -17,8 +17,10 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from venvguard.checks.venvs import VENV_PROBES
 from venvguard.config import Config, ConfigError, load_config
 from venvguard.gitignore import IgnoreRules, compile_patterns
+from venvguard.ignore_shortcuts import plainly_ignored, plainly_unignored
 from venvguard.venvs import parse_pyvenv_cfg_text
 
 from .fuzzing import PROFILE, line_count, texts
@@ -129,3 +131,32 @@ def test_any_pyvenv_cfg_is_read_with_problems_on_real_lines(text: str) -> None:
     for line, message in parsed.problems:
         assert 1 <= line <= line_count(text), (line, message)
         assert message
+
+
+VENV_TOKENS = [".venv", "venv", "pyvenv.cfg", "/", "*", "**/", "?", "[.]", "\\.", "!", "#", " "]
+
+
+def ignore_files() -> st.SearchStrategy[bytes]:
+    line = st.one_of(patterns(), st.lists(st.sampled_from(VENV_TOKENS), max_size=3).map("".join))
+    ending = st.sampled_from(["\n", "\r\n"])
+    return st.lists(st.tuples(line, ending).map("".join), max_size=5).map(
+        lambda lines: "".join(lines).encode()
+    )
+
+
+@settings.get_profile(PROFILE)
+@given(ignore_files(), st.none() | ignore_files())
+@example(b".venv/\n", None)
+@example(b"*.py[cod]\n__pycache__/\nlib/\n", None)
+@example(b"/\n", b"pyvenv.cf?\n")
+@example(b"/.venv\n", None)  # a folder above the path
+@example(b"", b"**/pyvenv.cfg\n")  # `**/` may stand for no folder at all
+def test_ignore_shortcuts_never_contradict_the_matcher(root: bytes, nested: bytes | None) -> None:
+    files = (
+        {".gitignore": root} if nested is None else {".gitignore": root, ".venv/.gitignore": nested}
+    )
+    rules = IgnoreRules.from_files(files)
+    if plainly_unignored(".venv/pyvenv.cfg", files):
+        assert not rules.is_ignored(".venv/pyvenv.cfg", is_dir=False)
+    if plainly_ignored(".venv", files):
+        assert rules.all_ignored(f".venv/{probe}" for probe in VENV_PROBES)

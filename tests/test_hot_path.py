@@ -147,3 +147,15 @@ def test_an_audit_of_small_clean_repositories_does_not_import_dataclasses(repo: 
     modules = imported_modules(_small_clean_repo(repo), "audit", ".", "--no-cache")
     assert "venvguard.audit.runner" in modules  # the measurement itself works
     assert "dataclasses" not in modules
+
+
+def test_ignore_lines_that_cannot_match_settle_a_missing_venv_pattern_without_the_matcher(
+    busy_repo: Repo,
+) -> None:
+    # The usual ignore file of a project that forgot its venv: wildcards, brackets, folders.
+    busy_repo.write(".gitignore", "__pycache__/\n*.py[cod]\n/build/\ndist/\n*.egg-info/\nlib/\n")
+    busy_repo.commit()
+    modules = imported_modules(busy_repo, "check", "--select", "VG103")
+    assert "venvguard.ignore_shortcuts" in modules and "pathspec" not in modules
+    findings = run_cli("check", "--select", "VG103", cwd=busy_repo.path).out
+    assert ".gitignore: VG103" in findings and "`.venv/`" in findings

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from venvguard.context import Context
 from venvguard.findings import FileEdit, Finding, Notice
+from venvguard.ignore_shortcuts import plainly_ignored, plainly_unignored
 from venvguard.rules import RULES
 from venvguard.venvs import (
     PYVENV_CFG,
@@ -136,39 +137,13 @@ def _committed_ignore_files(ctx: Context) -> dict[str, bytes]:
     return files
 
 
-def _literal_lines(data: bytes) -> set[str]:
-    """The root ignore file's lines as git reads them: one trailing CR and spaces dropped."""
-    lines = set()
-    for raw in data.decode("utf-8", "surrogateescape").split("\n"):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        if not line.endswith("\\ "):
-            line = line.rstrip(" ")
-        lines.add(line)
-    return lines
-
-
-def _plainly_ignored(folder: str, files: dict[str, bytes]) -> bool:
-    """Whether a literal root line ignores ``folder`` and no negation can take it back.
-
-    The common case (``.venv/`` in the root .gitignore, no ``!`` lines anywhere) is settled
-    without building the pathspec matcher, which costs more to import than the whole check.
-    """
-    if "/" in folder or any(b"!" in data for data in files.values()):
-        return False
-    root = files.get(".gitignore")
-    if root is None:
-        return False
-    spelled = {folder, f"{folder}/", f"/{folder}", f"/{folder}/", f"**/{folder}", f"**/{folder}/"}
-    return not spelled.isdisjoint(_literal_lines(root))
-
-
 def missing_venv_names(ctx: Context) -> list[str]:
     """The configured venv names that the committed ignore files leave unprotected."""
     files = _committed_ignore_files(ctx)
     folders = [name.strip("/") for name in ctx.config.venv_names]
-    unsettled = [f for f in folders if f and not _plainly_ignored(f, files)]
-    if not unsettled:
-        return []
+    unsettled = [f for f in folders if f and not plainly_ignored(f, files)]
+    if all(plainly_unignored(f"{folder}/{PYVENV_CFG}", files) for folder in unsettled):
+        return unsettled  # the common verdicts need no matcher (venvguard.ignore_shortcuts)
     from venvguard.gitignore import IgnoreRules
 
     rules = IgnoreRules.from_files(files)
