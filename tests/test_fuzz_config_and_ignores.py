@@ -145,18 +145,26 @@ def ignore_files() -> st.SearchStrategy[bytes]:
 
 
 @settings.get_profile(PROFILE)
-@given(ignore_files(), st.none() | ignore_files())
-@example(b".venv/\n", None)
-@example(b"*.py[cod]\n__pycache__/\nlib/\n", None)
-@example(b"/\n", b"pyvenv.cf?\n")
-@example(b"/.venv\n", None)  # a folder above the path
-@example(b"", b"**/pyvenv.cfg\n")  # `**/` may stand for no folder at all
-def test_ignore_shortcuts_never_contradict_the_matcher(root: bytes, nested: bytes | None) -> None:
-    files = (
-        {".gitignore": root} if nested is None else {".gitignore": root, ".venv/.gitignore": nested}
-    )
+@given(ignore_files(), st.none() | ignore_files(), st.sampled_from([".venv", "v[e]nv", "venv*"]))
+@example(b".venv/\n", None, ".venv")
+@example(b"*.py[cod]\n__pycache__/\nlib/\n", None, ".venv")
+@example(b"/\n", b"pyvenv.cf?\n", ".venv")
+@example(b"/.venv\n", None, ".venv")  # a folder above the path
+@example(b"", b"**/pyvenv.cfg\n", ".venv")  # `**/` may stand for no folder at all
+@example(b"\xef\xbb\xbf.venv/\n", None, ".venv")  # a byte-order mark is not in the first line
+@example(b".venv\\/pyvenv.cfg\n", None, ".venv")  # an escaped slash still anchors the pattern
+@example(b".venv\t\n", None, ".venv")  # trailing whitespace other than spaces
+@example(b".venv\xa0\n", None, ".venv")
+@example(b".venv[!a]pyvenv.cfg\n", None, ".venv")  # a bracket may stand for the slash
+@example(b"v[e]nv/\n", None, "v[e]nv")  # a name with glob characters is spelled by no line
+def test_ignore_shortcuts_never_contradict_the_matcher(
+    root: bytes, nested: bytes | None, folder: str
+) -> None:
+    files = {".gitignore": root}
+    if nested is not None:
+        files[f"{folder}/.gitignore"] = nested
     rules = IgnoreRules.from_files(files)
-    if plainly_unignored(".venv/pyvenv.cfg", files):
-        assert not rules.is_ignored(".venv/pyvenv.cfg", is_dir=False)
-    if plainly_ignored(".venv", files):
-        assert rules.all_ignored(f".venv/{probe}" for probe in VENV_PROBES)
+    if plainly_unignored(f"{folder}/pyvenv.cfg", files):
+        assert not rules.is_ignored(f"{folder}/pyvenv.cfg", is_dir=False)
+    if plainly_ignored(folder, files):
+        assert rules.all_ignored(f"{folder}/{probe}" for probe in VENV_PROBES)

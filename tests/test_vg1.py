@@ -183,6 +183,8 @@ def test_committed_then_deleted_venv_is_still_reported(repo: Repo, venv_template
         ("/.venv/**\n/venv/\n", None),
         ("*env/\n", None),
         (".venv/\nvenv/\n!venv/\n", "`venv/`"),
+        ("\ufeff.venv/\nvenv/\n", None),  # a byte-order mark is not part of the first line
+        ("*.py[cod]\nlib/\nbin/\n*.cfg\n", "`.venv/`, `venv/`"),  # some files, not all
     ],
 )
 def test_committed_ignore_files_must_cover_venv_names(

@@ -7,8 +7,10 @@ small check. Two common answers need no matcher:
   anywhere can take it back;
 - ``plainly_unignored``: no line of an ignore file on the path's way can match the path
   or a folder above it. Each line is widened to an ``fnmatch`` pattern that matches at
-  least what git's matches (over bytes, ``*`` crossing ``/``, a bracket or an escape
-  standing for any run), so "cannot match" is never wrong.
+  least what the matcher's does (over bytes, ``*`` crossing ``/``, a bracket expression
+  standing for any run, tried on every run of the path's names), so "cannot match" is
+  never wrong. A line with a backslash or trailing whitespace other than plain spaces is
+  left to the matcher.
 
 Anything else is left to the matcher: ``False`` from either is no verdict.
 """
@@ -19,56 +21,57 @@ import re
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 
-#: What git reads specially in a pattern besides ``*`` and ``?``: bracket expressions and
-#: backslash escapes (widened to ``*``), and ``**/`` (which may match no folder at all).
-_WIDEN = re.compile(r"\[[!^]?\]?[^\]]*\]|\\.|\*\*/")
+#: What a pattern holds besides ``*`` and ``?`` that may match more than one byte, or none:
+#: bracket expressions (the matcher lets some match ``/``) and ``**/`` (perhaps no folder).
+_WIDEN = re.compile(r"\[[!^]?\]?[^\]]*\]|\*\*/")
 
 
 def _lines(data: bytes) -> list[str]:
-    """The lines of an ignore file as git reads them: one trailing CR and spaces dropped."""
-    lines = []
-    for raw in data.decode("utf-8", "surrogateescape").split("\n"):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        if not line.endswith("\\ "):
-            line = line.rstrip(" ")
-        lines.append(line)
-    return lines
+    """The lines of an ignore file as git reads them: no byte-order mark, one CR dropped."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
+    return [raw[:-1] if raw.endswith("\r") else raw for raw in text.split("\n")]
+
+
+def _trimmed(line: str) -> str:
+    """``line`` without its trailing spaces, unless the last one is escaped."""
+    return line if line.endswith("\\ ") else line.rstrip(" ")
 
 
 def plainly_ignored(folder: str, files: Mapping[str, bytes]) -> bool:
     """Whether a literal root line ignores ``folder`` and no negation can take it back."""
-    if "/" in folder or any(b"!" in data for data in files.values()):
-        return False
+    if any(c in folder for c in "/*?[\\") or any(b"!" in data for data in files.values()):
+        return False  # a line spelling a glob-like name is a pattern, not that name
     root = files.get(".gitignore")
     if root is None:
         return False
     spelled = {folder, f"{folder}/", f"/{folder}", f"/{folder}/", f"**/{folder}", f"**/{folder}/"}
-    return not spelled.isdisjoint(_lines(root))
+    return not spelled.isdisjoint(_trimmed(line) for line in _lines(root))
 
 
 def _widened(line: str) -> str | None:
     """An fnmatch pattern over latin-1-read bytes matching all ``line`` matches, or None."""
-    if line.count("[") != line.count("]"):  # an unclosed bracket: let the matcher decide
-        return None
-    pattern = _WIDEN.sub("*", line)
-    if "[" in pattern or "]" in pattern or "\\" in pattern:
-        return None
-    return pattern.encode("utf-8", "surrogateescape").decode("latin-1")
+    as_bytes = line.encode("utf-8", "surrogateescape").decode("latin-1")
+    if "\\" in line or as_bytes != as_bytes.rstrip() or line.count("[") != line.count("]"):
+        return None  # escapes, odd whitespace, an unclosed bracket: the matcher decides
+    pattern = _WIDEN.sub("*", as_bytes.strip("/"))
+    return None if "[" in pattern or "]" in pattern else pattern
 
 
 def _may_match(line: str, relative: str) -> bool:
-    """Whether pattern ``line`` of an ignore file may match ``relative`` or a folder above it."""
-    pattern = _widened(line.rstrip("/") if line.endswith("/") else line)
+    """Whether pattern ``line`` of an ignore file may match ``relative`` or a folder above it.
+
+    Anchored or not, the widened pattern is tried on every run of consecutive names of
+    ``relative``: a superset of the path, its folders and each single name.
+    """
+    pattern = _widened(line)
     if pattern is None:
         return True
-    path = relative.encode("utf-8", "surrogateescape").decode("latin-1")
-    parts = path.split("/")
-    if "/" in pattern:  # anchored to its file's folder: the path or one of its folders
-        pattern = pattern.removeprefix("/")
-        candidates = ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
-    else:  # any one name on the way
-        candidates = parts
-    return any(fnmatchcase(candidate, pattern) for candidate in candidates)
+    parts = relative.encode("utf-8", "surrogateescape").decode("latin-1").split("/")
+    return any(
+        fnmatchcase("/".join(parts[start:end]), pattern)
+        for start in range(len(parts))
+        for end in range(start + 1, len(parts) + 1)
+    )
 
 
 def plainly_unignored(path: str, files: Mapping[str, bytes]) -> bool:
