@@ -315,12 +315,15 @@ def check_all(
     # copied into a forked worker's memory when a sweep would touch it.
     done(0, check_one(paths[0], args))
     gc.freeze()
-    rest = range(1, total)
-    if jobs <= 1 or len(rest) <= 1:
-        for index in rest:
-            done(index, check_one(paths[index], args))
-    elif sys.platform == "linux":
-        _check_forked(paths, rest, args, min(jobs, len(rest)), done)
-    else:
-        _check_pooled(paths, rest, args, min(jobs, len(rest)), done)
+    try:
+        rest = range(1, total)
+        if jobs <= 1 or len(rest) <= 1:
+            for index in rest:
+                done(index, check_one(paths[index], args))
+        elif sys.platform == "linux":
+            _check_forked(paths, rest, args, min(jobs, len(rest)), done)
+        else:
+            _check_pooled(paths, rest, args, min(jobs, len(rest)), done)
+    finally:
+        gc.unfreeze()  # a caller that goes on (a test, an embedding) gets its sweeps back
     return [reports[index] for index in range(total)]
