@@ -75,7 +75,19 @@ CI_TOKENS = [
     *["  - cmd: ", "  - ps: ", "for:\n", "  matrix:\n", "image: Ubuntu\n", "environment:\n"],
     *["pipelines:\n", "  default:\n", "    - step:\n", "        script:\n", "parallel:\n"],
 ]
-PYPROJECT_TOKENS = ["[tool.tox]\n", 'legacy_tox_ini = """\n', '"""\n', "'''", *TOX_TOKENS]
+TOX_TOML_TOKENS = [
+    *["[env_run_base]\n", "[env.lint]\n", "[tool.tox.env_run_base]\n", "commands = [", "[", "]"],
+    *['"pip", ', '"install", ', '"--user", ', '"sudo", ', '{ replace = "posargs" }', ",\n"],
+    *["commands_pre = ", "install_command = ", '"{env_python}"', "# c\n", "'x'", "\n"],
+]
+PYPROJECT_TOKENS = [
+    "[tool.tox]\n",
+    'legacy_tox_ini = """\n',
+    '"""\n',
+    "'''",
+    *TOX_TOKENS,
+    *TOX_TOML_TOKENS,
+]
 
 #: file name -> tokens of its kind.
 KINDS: dict[str, list[str]] = {
@@ -89,6 +101,7 @@ KINDS: dict[str, list[str]] = {
     ".gitlab-ci.yml": YAML_TOKENS,
     ".circleci/config.yml": YAML_TOKENS,
     "tox.ini": TOX_TOKENS,
+    "tox.toml": TOX_TOML_TOKENS,
     "README.md": [*MARKDOWN_TOKENS, *SHELL_TOKENS],
     "docs/index.rst": [*RST_TOKENS, *SHELL_TOKENS],
     "setup.ps1": POWERSHELL_TOKENS,

@@ -31,6 +31,8 @@ from .test_fuzz_sources import check_one_file
         ("bitbucket-pipelines.yml", "bitbucket-pipelines"),
         ("setup.cfg", "tox"),
         ("pkg/pyproject.toml", "tox"),
+        ("tox.toml", "tox"),
+        ("sub/tox.toml", "tox"),
         (".gitlab/ci/test.yml", "gitlab-ci"),
         (".gitlab/ci/jobs/lint.yaml", "gitlab-ci"),
         (".gitlab/issue_templates/bug.md", "markdown"),
@@ -299,6 +301,56 @@ def test_tox_in_pyproject_legacy_string() -> None:
     )
     assert lines("tox", text, path="pyproject.toml") == [(9, 16, "VG301"), (11, 5, "VG302")]
     assert lines("tox", "[project]\nname = 'x'\n", path="pyproject.toml") == []
+
+
+def test_tox_toml_commands_are_argument_lists_on_their_own_lines() -> None:
+    text = (
+        'requires = ["tox>=4.21"]\n'  # 1
+        'env_list = ["3.13", "lint"]\n'  # 2
+        "\n"  # 3
+        "[env_run_base]\n"  # 4
+        'deps = ["pytest"]\n'  # 5
+        'commands_pre = [["sudo", "pip", "install", "z"]]\n'  # 6
+        "commands = [\n"  # 7
+        '    ["pip", "install", "--user", "y"],\n'  # 8
+        '    ["pytest", { replace = "posargs", default = ["tests"], extend = true }],\n'  # 9
+        "]\n"  # 10
+        "\n"  # 11
+        "[env.lint]\n"  # 12
+        'description = "pip install --user is only a description here"\n'  # 13
+        "commands = [\n"  # 14
+        "  [\n"  # 15
+        '    "python", "-m", "pip", "install", "--break-system-packages", "ruff",\n'  # 16
+        "  ],\n"  # 17
+        '  ["{env_python}", "-m", "pip", "install", "--user", "w"],\n'  # 18
+        "]\n"  # 19
+    )
+    assert lines("tox", text, path="tox.toml") == [
+        (6, 19, "VG301"),
+        (8, 7, "VG302"),
+        (16, 6, "VG303"),
+        (18, 5, "VG302"),
+    ]
+
+
+def test_tox_native_tables_in_pyproject() -> None:
+    text = (
+        "[project]\n"  # 1
+        'name = "x"\n'  # 2
+        "[tool.tox.env_run_base]\n"  # 3
+        'commands = [["pip", "install", "--user", "y"]]\n'  # 4
+        "[tool.tox.env.docs]\n"  # 5
+        "commands_post = [\n"  # 6
+        '    ["sudo", "-H", "pip", "install", "sphinx"],\n'  # 7
+        "]\n"  # 8
+    )
+    assert lines("tox", text, path="pyproject.toml") == [(4, 15, "VG302"), (7, 7, "VG301")]
+
+
+def test_a_broken_tox_toml_is_a_notice_on_its_line() -> None:
+    with pytest.raises(SourceError) as raised:
+        list(reader("tox")("tox.toml", '[env_run_base]\ncommands = [["pip", "install",\n'))
+    assert raised.value.line is not None and "TOML" in str(raised.value)
 
 
 def test_gitlab_included_file() -> None:

@@ -4,8 +4,8 @@ Shell scripts are what pre-commit's ``types_or: [shell]`` passes (``identify``'s
 extension, or the shebang of a file without one), plus ``.ksh``. The other kinds are found
 by name: Dockerfile/Containerfile variants, Makefiles, GitHub workflows and composite
 actions, GitLab CI (also the files it includes from ``.gitlab/ci/``), CircleCI, Travis CI,
-Azure Pipelines, AppVeyor, Bitbucket Pipelines, tox configuration (``tox.ini``, and
-``setup.cfg`` or ``pyproject.toml``, which may hold it), Markdown, reStructuredText,
+Azure Pipelines, AppVeyor, Bitbucket Pipelines, tox configuration (``tox.ini``, ``tox.toml``,
+and ``setup.cfg`` or ``pyproject.toml``, which may hold it), Markdown, reStructuredText,
 notebooks, PowerShell and batch files. Each kind has one module with ``snippets(path, text)``.
 """
 
@@ -64,6 +64,7 @@ _BY_NAME = {
     "makefile": "makefile",
     "gnumakefile": "makefile",
     "tox.ini": "tox",
+    "tox.toml": "tox",
     "setup.cfg": "tox",
     "pyproject.toml": "tox",
     ".travis.yml": "travis",

@@ -9,14 +9,21 @@ Commands of another section count where an environment substitutes them
 The same sections are read in ``tox.ini``, in ``setup.cfg`` (``[tox:tox]`` and
 ``[testenv...]``) and in the ``legacy_tox_ini`` string of a ``pyproject.toml``'s
 ``[tool.tox]``, where every line keeps its number in the file.
+
+The native TOML form (``tox.toml``, or ``[tool.tox]`` tables of a ``pyproject.toml``) gives
+each command as a list of arguments (``[["pip", "install", "x"]]``) in ``env_run_base`` and
+``env.NAME``; ``{ replace = "posargs" }`` stands for its default. The file is read with
+``tomllib``, which keeps no positions: each command is found again in the text as the
+array that reads back to the same list, and points at its first argument.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import shlex
+from collections.abc import Callable, Iterator, Sequence
 
-from venvguard.sources.snippet import Snippet
+from venvguard.sources.snippet import Snippet, SourceError
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*(?P<value>.*)$")
@@ -36,8 +43,19 @@ _LEGACY = re.compile(r"^legacy_tox_ini\s*=\s*(?P<quote>\"{3}|'{3})", re.MULTILIN
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
-    if path.rsplit("/", 1)[-1].lower() == "pyproject.toml":
-        text = _legacy_ini(text)
+    name = path.rsplit("/", 1)[-1].lower()
+    if name == "tox.toml":
+        yield from _native(text, ())
+        return
+    if name == "pyproject.toml":
+        yield from _ini(_legacy_ini(text))
+        if re.search(r"^\s*\[\s*tool\s*\.\s*tox\s*[.\]]", text, re.MULTILINE):
+            yield from _native(text, ("tool", "tox"))
+        return
+    yield from _ini(text)
+
+
+def _ini(text: str) -> Iterator[Snippet]:
     referenced = frozenset(name.strip() for name in _REFERENCE.findall(text))
     section = ""
     key = ""
@@ -67,9 +85,14 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             value, column = value[factors.end() :], column + factors.end()
         stripped = value.lstrip("-! ")
         column += len(value) - len(stripped)
-        for name, replacement in _SUBSTITUTIONS.items():
-            stripped = stripped.replace(name, replacement)
-        yield Snippet(stripped, ((number, column),), managed=True)
+        yield Snippet(_substituted(stripped), ((number, column),), managed=True)
+
+
+def _substituted(text: str) -> str:
+    """``text`` with tox's substitutions for the environment's own paths made."""
+    for name, replacement in _SUBSTITUTIONS.items():
+        text = text.replace(name, replacement)
+    return text
 
 
 def _legacy_ini(text: str) -> str:
@@ -86,3 +109,99 @@ def _legacy_ini(text: str) -> str:
     if end == -1:
         end = len(text)
     return "\n" * text.count("\n", 0, start) + text[start:end]
+
+
+_NATIVE_KEYS = ("commands_pre", "commands", "commands_post")
+#: The opening of an array whose first item is a string: where a command may be written.
+_ARRAY_START = re.compile(r"\[\s*(?=[\"'])")
+#: Longer than any command written by hand; bounds the work on a hostile file.
+_LONGEST_ARRAY = 4096
+
+
+def _native(text: str, table: tuple[str, ...]) -> Iterator[Snippet]:
+    """The commands of a native (TOML) tox configuration under ``table``."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data: object = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None) or _line_of_message(str(error), text)
+        raise SourceError(f"not valid TOML: {str(error).split(' (at ')[0]}", line) from None
+    for key in table:
+        data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return
+    environments = [data.get("env_run_base")]
+    named = data.get("env")
+    if isinstance(named, dict):
+        environments.extend(named.values())
+    commands: list[list[object]] = []
+    for environment in environments:
+        if not isinstance(environment, dict):
+            continue
+        for key in _NATIVE_KEYS:
+            listed = environment.get(key)
+            if isinstance(listed, list):
+                commands.extend(c for c in listed if isinstance(c, list))
+        if isinstance(environment.get("install_command"), list):
+            commands.append(environment["install_command"])
+    if not commands:
+        return
+    places = _array_places(text, tomllib.loads)
+    for command in commands:
+        words = _words(command)
+        place = places.get(repr(command))
+        if not words or place is None:
+            continue
+        yield Snippet(shlex.join(words), (place,), managed=True)
+
+
+def _words(command: Sequence[object]) -> list[str]:
+    words: list[str] = []
+    for item in command:
+        if isinstance(item, str):
+            words.append(_substituted(item))
+        elif isinstance(item, dict) and item.get("replace") == "posargs":
+            default = item.get("default", [])
+            words.extend(str(word) for word in default if isinstance(word, str | int))
+        elif isinstance(item, dict) and item.get("replace") == "env":
+            words.append(f"${{{item.get('name', 'UNSET')}}}")
+    return words
+
+
+def _array_places(
+    text: str, loads: Callable[[str], dict[str, object]]
+) -> dict[str, tuple[int, int]]:
+    """Where each array that starts with a string is written: ``repr`` of it -> (line, column
+    of its first string's first character, 0-based). The first place of an array wins."""
+    places: dict[str, tuple[int, int]] = {}
+    for match in _ARRAY_START.finditer(text):
+        end = match.end()
+        for _ in range(64):  # the array's own "]" is one of the next few, and near
+            end = text.find("]", end, match.start() + _LONGEST_ARRAY)
+            if end == -1:
+                break
+            end += 1
+            try:
+                value = loads("v = " + text[match.start() : end])["v"]
+            except ValueError:
+                continue
+            line = text.count("\n", 0, match.end()) + 1
+            column = match.end() - (text.rfind("\n", 0, match.end()) + 1) + 1
+            places.setdefault(repr(value), (line, column))
+            break
+    return places
+
+
+def _line_of_message(message: str, text: str) -> int | None:
+    """The line a ``tomllib`` message names (Python before 3.14 gives it only in words)."""
+    found = re.search(r"line (\d+)", message)
+    if found is not None:
+        return int(found.group(1))
+    if "end of document" in message:
+        return text.rstrip().count("\n") + 1
+    return None
