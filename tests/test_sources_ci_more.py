@@ -14,6 +14,7 @@ from venvguard.sources.registry import SOURCES, kind_of_name, reader
 from venvguard.sources.snippet import SourceError
 
 from . import test_sources
+from .conftest import Repo, run_cli
 from .test_fuzz_sources import check_one_file
 
 
@@ -418,3 +419,49 @@ def test_vg305_is_configurable_for_each_new_kind(tmp_path: Path) -> None:
     assert all(kinds[kind] for kind in ("travis", "azure-pipelines", "appveyor"))
     assert kinds["bitbucket-pipelines"] is True
     assert kinds["github-workflow"] is False
+
+
+def test_files_a_gitlab_ci_file_includes_locally_are_gitlab_ci(repo: Repo) -> None:
+    repo.write(
+        ".gitlab-ci.yml",
+        "include:\n"
+        "  - local: ci/jobs/*.yml\n"
+        "  - '/templates/deploy.yml'\n"
+        "  - project: group/other\n"
+        "    file: /shared.yml\n"
+        "  - remote: https://example.invalid/x.yml\n"
+        "stages: [test]\n",
+    )
+    repo.write("ci/jobs/test.yml", "test:\n  script:\n    - sudo pip install x\n")
+    repo.write(
+        "templates/deploy.yml",
+        "include: {local: /ci/nested/**/*.yaml}\n"
+        "deploy:\n  script:\n    - pip install --user twine\n",
+    )
+    repo.write("ci/nested/a/b.yaml", "b:\n  script:\n    - pip install --break-system-packages y\n")
+    repo.write(
+        "shared.yml", "s:\n  script:\n    - sudo pip install never-read\n"
+    )  # another project's
+    repo.write("ci/other.yml", "o:\n  script:\n    - sudo pip install not-included\n")
+    repo.commit()
+    found = run_cli("check", "--select", "VG3", "--no-cache", cwd=repo.path).out
+    assert "ci/jobs/test.yml:3:7: VG301" in found
+    assert "templates/deploy.yml:4:7: VG302" in found
+    assert "ci/nested/a/b.yaml:3:7: VG303" in found
+    assert "shared.yml" not in found and "ci/other.yml" not in found
+    # A hook is given the staged files only; the root file still says what they are.
+    hook = run_cli("check", "--select", "VG3", "--no-cache", "ci/jobs/test.yml", cwd=repo.path)
+    assert "ci/jobs/test.yml:3:7: VG301" in hook.out
+
+
+def test_gitlab_includes_that_loop_or_are_broken_end() -> None:
+    from venvguard.sources.gitlab import included_files
+
+    texts = {
+        ".gitlab-ci.yml": "include:\n  - local: ci/a.yml\n  - local: ci/broken.yml\n",
+        "ci/a.yml": "include: ci/b.yml\n",
+        "ci/b.yml": "include:\n  - local: /ci/a.yml\n  - local: ci/missing.yml\n",
+        "ci/broken.yml": "include: [\n",
+    }
+    files = sorted(texts)
+    assert included_files(texts.get, files) == {"ci/a.yml", "ci/b.yml", "ci/broken.yml"}

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
 _MAX_QUOTE = 80
+_GITLAB_ROOT_FILES = (".gitlab-ci.yml", ".gitlab-ci.yaml")
 
 
 def _mentions_installer(text: str) -> bool:
@@ -53,8 +54,9 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
     outside = _OutsideVenv(ctx.config.install_outside_venv)
     allow = frozenset(_normalize(name) for name in ctx.config.allow_user_install)
     verdicts = _verdict_cache(ctx, allow)
+    included = _gitlab_included(ctx)
     for path in files:
-        kind = kind_of_name(path)
+        kind = kind_of_name(path) or ("gitlab-ci" if path in included else None)
         if kind is None and not needs_content(path):
             continue
         source = ctx.project.read_text(path)
@@ -87,6 +89,15 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
         yield from items
     if verdicts is not None:
         verdicts.save()
+
+
+def _gitlab_included(ctx: Context) -> frozenset[str]:
+    """Files that the root GitLab CI file includes from the repository, whatever their names."""
+    if not any((ctx.project.root / name).is_file() for name in _GITLAB_ROOT_FILES):
+        return frozenset()
+    from venvguard.sources.gitlab import included_files
+
+    return included_files(lambda path: ctx.project.read_text(path).text, ctx.project.files)
 
 
 def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:

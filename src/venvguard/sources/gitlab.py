@@ -6,15 +6,21 @@ document of its own before the jobs. A job
 without its own ``before_script``/``after_script`` uses ``default:`` (or the old top-level
 keys). ``variables:`` of the file and of the job are the environment. ``!reference`` items
 point at another job's script, which is checked where it is written.
+
+Files are GitLab CI by name (``.gitlab-ci.yml``, anything under ``.gitlab/ci/``), or because
+the root file includes them from the repository (``include: local:`` and bare paths, globs
+too), followed through the files they include in turn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import bisect
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from venvguard.sources import yaml_nodes as y
-from venvguard.sources.snippet import Snippet
+from venvguard.sources.snippet import Snippet, SourceError
 
 _NOT_JOBS = frozenset(
     {"image", "services", "stages", "types", "variables", "include", "default", "workflow"}
@@ -64,3 +70,72 @@ def _items(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snip
     elif y.is_sequence(node):
         for item in node.value:
             yield from _items(item, source, env)
+
+
+def local_includes(text: str) -> list[str]:
+    """The files a GitLab CI file includes from its own repository (``include: local``, or a
+    bare path), as globs relative to the root; other projects, URLs and templates are not."""
+    try:
+        roots = y.compose_all(text)
+    except SourceError:
+        return []  # the file's own check says it is broken
+    found: list[str] = []
+    for root in roots:
+        node = y.get(root, "include")
+        for entry in node.value if y.is_sequence(node) else [node]:
+            value = y.text_of(entry) if y.is_scalar(entry) else y.text_of(y.get(entry, "local"))
+            if value and "://" not in value:
+                found.append(value.strip().lstrip("/"))
+    return found
+
+
+def glob_pattern(glob: str) -> re.Pattern[str]:
+    """A GitLab include glob as a pattern over root-relative paths (``*`` stays in a folder,
+    ``**`` crosses folders)."""
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", glob)
+    wildcards = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(wildcards.get(part, re.escape(part)) for part in parts))
+
+
+def included_files(read: Callable[[str], str | None], files: Sequence[str]) -> frozenset[str]:
+    """The files of ``files`` (sorted) that the root ``.gitlab-ci.yml`` includes locally, and
+    that those include in turn; ``read`` gives a file's text (None when unreadable)."""
+    roots = (".gitlab-ci.yml", ".gitlab-ci.yaml")
+    pending = [name for name in roots if _listed(files, name)]
+    seen: set[str] = set()
+    while pending and len(seen) < _MOST_INCLUDING_FILES:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        text = read(path)
+        if text is None or "include" not in text:
+            continue
+        for glob in local_includes(text):
+            pending.extend(_matching(files, glob))
+    return frozenset(seen.difference(roots))
+
+
+#: How many included files are followed at most: includes may loop, or fan out wildly.
+_MOST_INCLUDING_FILES = 200
+
+
+def _listed(files: Sequence[str], path: str) -> bool:
+    index = bisect.bisect_left(files, path)
+    return index < len(files) and files[index] == path
+
+
+def _matching(files: Sequence[str], glob: str) -> list[str]:
+    """The paths of ``files`` (sorted) that ``glob`` names, looking only where its literal
+    start can be."""
+    literal = re.split(r"[*?]", glob, maxsplit=1)[0]
+    if literal == glob:
+        return [glob] if _listed(files, glob) else []
+    pattern = glob_pattern(glob)
+    found = []
+    for path in files[bisect.bisect_left(files, literal) :]:
+        if not path.startswith(literal):
+            break
+        if pattern.fullmatch(path):
+            found.append(path)
+    return found

@@ -3,7 +3,8 @@
 Shell scripts are what pre-commit's ``types_or: [shell]`` passes (``identify``'s tags: the
 extension, or the shebang of a file without one), plus ``.ksh``. The other kinds are found
 by name: Dockerfile/Containerfile variants, Makefiles, GitHub workflows and composite
-actions, GitLab CI (also the files it includes from ``.gitlab/ci/``), CircleCI, Travis CI,
+actions, GitLab CI (also files under ``.gitlab/ci/``; ``checks/installs.py`` adds those the
+root file includes from elsewhere), CircleCI, Travis CI,
 Azure Pipelines, AppVeyor, Bitbucket Pipelines, tox configuration (``tox.ini``, ``tox.toml``,
 and ``setup.cfg`` or ``pyproject.toml``, which may hold it), Markdown, reStructuredText,
 notebooks, PowerShell and batch files. Each kind has one module with ``snippets(path, text)``.
