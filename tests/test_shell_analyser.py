@@ -262,6 +262,24 @@ def test_function_arguments_reach_the_commands_in_its_body() -> None:
     assert hits(script) == [(2, 3, "VG302"), (5, 13, "VG301"), (7, 12, "VG303")]
 
 
+def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
+    script = (
+        'run() {\n    "$@"\n}\n'  # 1-3
+        "run sudo pip install requests\n"  # 4
+        'retry () {\n    "$@" || (sleep 1 && "$@")\n}\n'  # 5-7
+        "retry pip install --user requests\n"  # 8
+        "again () { $* || (sleep 1 && $*); }\n"  # 9
+        'pip_install() {\n  again pip install --break-system-packages "$@"\n}\n'  # 10-12
+        "pip_install numpy\n"  # 13
+    )
+    assert hits(script) == [(4, 5, "VG301"), (8, 7, "VG302"), (11, 9, "VG303")]
+
+
+def test_an_unquoted_empty_variable_before_the_installer_is_no_word() -> None:
+    script = 'PIP_SUDO=""\n$PIP_SUDO pip install --user a\nAS=\n"$AS" pip install --user b\n'
+    assert hits(script) == [(2, 1, "VG302")]
+
+
 def test_a_sourced_script_named_for_a_venv_activates_one() -> None:
     script = (
         "source virtualenv.sh\npip install a\n"

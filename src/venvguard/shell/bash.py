@@ -194,6 +194,7 @@ class _Walker:
         """Evaluate a ``command`` node; command substitutions in it are walked first."""
         words: list[Word] = []
         assignments: dict[str, str] = {}
+        named_by_call = False  # the command is "$@" of a function: it is written at the call
         for child in node.children:
             kind = child.type
             if kind == "variable_assignment":
@@ -208,6 +209,10 @@ class _Walker:
             elif kind == "command_name":
                 self.substitutions(child, state)
                 inner = child.children[0] if child.children else child
+                if self.arguments is not None and _ALL_ARGUMENTS.match(self.text(inner)):
+                    words.extend(self.arguments)
+                    named_by_call = bool(self.arguments)
+                    continue
                 words.extend(self.split(inner, self.word(inner, state)))
             elif kind not in {"comment"}:
                 self.substitutions(child, state)
@@ -217,17 +222,21 @@ class _Walker:
                 words.extend(self.split(child, self.word(child, state)))
         if not words:
             return None
+        if named_by_call:
+            start = end = (words[0].row, words[0].column)
+            return Command(words, assignments, start, end, " ".join(w.value for w in words))
         start = self.point(node.start_point)
         end = self.point(node.end_point)
         return Command(words, assignments, start, end, " ".join(self.text(node).split()))
 
     @staticmethod
     def split(node: Any, word: Word) -> list[Word]:
-        """Field splitting: an unquoted expansion of ``"sudo pip3"`` is two words."""
+        """Field splitting: an unquoted expansion of ``"sudo pip3"`` is two words, of ``""``
+        none."""
         if node.type not in {"simple_expansion", "expansion"} or word.dynamic:
             return [word]
         fields = word.value.split()
-        if len(fields) < 2:
+        if len(fields) == 1:
             return [word]
         return [Word(field, False, word.row, word.column) for field in fields]
 
