@@ -447,6 +447,37 @@ def test_doc_sessions_with_more_prompt_shapes_and_prompt_less_console_blocks() -
     ]
 
 
+def test_doc_placeholders_are_words_and_prompted_plain_text_blocks_are_sessions() -> None:
+    text = (
+        ".. code-block:: bash\n"  # 1
+        "\n"
+        "   cd <repository>\n"  # 3
+        "\n"
+        "   sudo pip install -e .\n"  # 5
+        "\n"
+        ".. code-block:: none\n"  # 7
+        "\n"
+        "   $ pip install --user flask\n"  # 9
+        "   Successfully installed sudo pip install nothing\n"  # 10: output
+        "\n"
+        ".. code-block:: text\n"  # 12
+        "\n"
+        "   sudo pip install prose-without-prompts\n"  # 14: no prompt, not a session
+    )
+    assert lines("rst", text, outside_venv=False) == [(5, 4, "VG301"), (9, 6, "VG302")]
+    session = (
+        "```shell\n"  # 1
+        "sudo pip install first-line-is-no-output\n"  # 2
+        "cifar$ bash run.sh\n"  # 3
+        "```\n"
+        "```console\n"  # 5
+        "$ cd <project dir>\n"  # 6
+        "$ pip install --user foo\n"  # 7
+        "```\n"
+    )
+    assert lines("markdown", session, outside_venv=False) == [(2, 1, "VG301"), (7, 3, "VG302")]
+
+
 def test_rst_parsed_literal_and_prompt_less_console() -> None:
     text = (
         ".. parsed-literal::\n"  # 1

@@ -8,7 +8,12 @@ as a session when it has prompts, else as a script; a block without a language, 
 session without a single prompt, keeps only the lines that look like commands.
 ``dockerfile`` blocks are read as Dockerfiles. In ``python``/``ipython`` blocks, as in
 a notebook cell, only ``!`` lines and a ``%%bash`` cell are shell (READMEs made from
-notebooks keep them). Other languages are not shell.
+notebooks keep them). A plain-text block (``none``, ``text``) with prompts is a session.
+Other languages are not shell.
+
+In a session, lines before the first prompt cannot be output: those that look like
+commands are kept. A placeholder such as ``<repository>`` or ``<project dir>`` is read as
+one word, not as a redirection that would swallow the next line's command.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ _POWERSHELL = frozenset(
 )
 _BATCH = frozenset({"batch", "cmd", "doscon", "dos", "bat", "winbatch"})
 _PYTHON = frozenset({"python", "py", "python3", "ipython", "ipython3", "jupyter", "ipynb"})
+_PLAIN = frozenset({"none", "text", "txt", "plain", "plaintext"})
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w.:/-]*(?: [\w.:/-]+){0,4}>")
 _COMMAND_LINE = re.compile(
     r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:sudo|doas|su|pip[0-9.]*|python[0-9.]*|py|pypy[0-9.]*|uv|"
     r"easy_install|conda|mamba|source|\.|export|env|cd|git|curl|wget|apt(?:-get)?|yum|dnf|"
@@ -71,16 +78,19 @@ def block(
         dialect = "powershell"
     elif lang in _BATCH:
         dialect = "batch"
-    elif lang in _SCRIPT or lang in _SESSION or lang == "":
+    elif lang in _SCRIPT or lang in _SESSION or lang in _PLAIN or lang == "":
         dialect = "bash"
     else:
         return
     prompts = any(_PROMPT.match(line.lstrip()) for line in content)
-    session = prompts and lang in {"", *_SCRIPT, *_SESSION, *_POWERSHELL, *_BATCH}
+    if lang in _PLAIN and not prompts:
+        return
+    session = prompts and lang in {"", *_SCRIPT, *_SESSION, *_POWERSHELL, *_BATCH, *_PLAIN}
     untyped = not session and (lang == "" or lang in _SESSION)
     lines: list[str] = []
     origins: list[tuple[int, int]] = []
     continuing = False
+    prompted = False
     for raw, (line, column) in zip(content, positions, strict=False):
         text, offset = raw, 0
         if session:
@@ -90,7 +100,12 @@ def block(
                 offset = len(raw) - len(stripped) + match.end()
                 text = raw[offset:]
                 continuing = text.rstrip().endswith("\\")
-            elif continuing or (lines and stripped.startswith("> ") and lines[-1]):
+                prompted = True
+            elif (
+                continuing
+                or (lines and stripped.startswith("> ") and lines[-1])
+                or (not prompted and _COMMAND_LINE.match(raw))
+            ):
                 continuing = text.rstrip().endswith("\\")
             else:
                 text, continuing = "", False
@@ -100,10 +115,15 @@ def block(
                 continuing = raw.rstrip().endswith("\\")
             else:
                 text, continuing = "", False
-        lines.append(text)
+        lines.append(_PLACEHOLDER.sub(_as_word, text))
         origins.append((line, column + offset))
     if any(line.strip() for line in lines):
         yield Snippet("\n".join(lines), tuple(origins), dialect, fresh=False)
+
+
+def _as_word(placeholder: re.Match[str]) -> str:
+    """``<project dir>`` as ``_project_dir_``: one word of the same length."""
+    return "_" + placeholder.group(0)[1:-1].replace(" ", "_") + "_"
 
 
 def _dockerfile(
