@@ -72,7 +72,7 @@ def _items(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snip
             yield from _items(item, source, env)
 
 
-def local_includes(text: str) -> list[str]:
+def _local_includes(text: str) -> list[str]:
     """The files a GitLab CI file includes from its own repository (``include: local``, or a
     bare path), as globs relative to the root; other projects, URLs and templates are not."""
     try:
@@ -89,7 +89,7 @@ def local_includes(text: str) -> list[str]:
     return found
 
 
-def glob_pattern(glob: str) -> re.Pattern[str]:
+def _glob_pattern(glob: str) -> re.Pattern[str]:
     """A GitLab include glob as a pattern over root-relative paths (``*`` stays in a folder,
     ``**`` crosses folders)."""
     parts = re.split(r"(\*\*/|\*\*|\*|\?)", glob)
@@ -111,7 +111,7 @@ def included_files(read: Callable[[str], str | None], files: Sequence[str]) -> f
         text = read(path)
         if text is None or "include" not in text:
             continue
-        for glob in local_includes(text):
+        for glob in _local_includes(text):
             pending.extend(_matching(files, glob))
     return frozenset(seen.difference(roots))
 
@@ -131,9 +131,10 @@ def _matching(files: Sequence[str], glob: str) -> list[str]:
     literal = re.split(r"[*?]", glob, maxsplit=1)[0]
     if literal == glob:
         return [glob] if _listed(files, glob) else []
-    pattern = glob_pattern(glob)
+    pattern = _glob_pattern(glob)
     found = []
-    for path in files[bisect.bisect_left(files, literal) :]:
+    for index in range(bisect.bisect_left(files, literal), len(files)):
+        path = files[index]
         if not path.startswith(literal):
             break
         if pattern.fullmatch(path):
