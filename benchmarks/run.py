@@ -179,38 +179,25 @@ def comparisons(work: Path, sizes: inputs.Sizes, facts: Mapping[str, object]) ->
             "<= 1.5x git status",
             lambda r: r <= 1.5,
         ),
-        Comparison(
-            f"VG2 drift, venv of {sizes.distributions} distributions (cold)",
-            vg(
-                "venvguard check --select VG2 --no-cache",
-                reqs,
-                "check",
-                "--select",
-                "VG2",
-                "--no-cache",
-                "--python",
-                str(reqs / ".venv"),
-            ),
-            Command("python -m pip freeze", [str(venv_python), "-m", "pip", "freeze"], reqs),
-            _speedup,
-            ">= 5x faster than pip freeze",
-            lambda r: r >= 5.0,
-        ),
-        Comparison(
-            f"VG2 drift, venv of {sizes.distributions} distributions (warm)",
-            vg(
-                "venvguard check --select VG2",
-                reqs,
-                "check",
-                "--select",
-                "VG2",
-                "--python",
-                str(reqs / ".venv"),
-            ),
-            Command("python -m pip freeze", [str(venv_python), "-m", "pip", "freeze"], reqs),
-            _speedup,
-            ">= 5x faster than pip freeze",
-            lambda r: r >= 5.0,
+        *(
+            Comparison(
+                f"VG2 drift, venv of {sizes.distributions} distributions ({temperature})",
+                vg(
+                    " ".join(["venvguard check --select VG2", *extra]),
+                    reqs,
+                    "check",
+                    "--select",
+                    "VG2",
+                    *extra,
+                    "--python",
+                    str(reqs / ".venv"),
+                ),
+                Command("python -m pip freeze", [str(venv_python), "-m", "pip", "freeze"], reqs),
+                _speedup,
+                ">= 5x faster than pip freeze",
+                lambda r: r >= 5.0,
+            )
+            for temperature, extra in (("cold", ["--no-cache"]), ("warm", []))
         ),
     ]
     found.append(
