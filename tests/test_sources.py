@@ -525,6 +525,27 @@ def test_a_shell_given_by_an_expression_is_read_as_the_default() -> None:
     assert lines("github-action", text, outside_venv=False) == [(5, 12, "VG301")]
 
 
+def test_tox_backslash_continues_a_command_on_the_next_line() -> None:
+    text = (
+        "[testenv]\n"
+        "commands =\n"
+        "    python -m pip install \\\n"  # 3
+        "        --user f\n"  # 4
+        "    sudo \\\n"  # 5
+        "      pip install h\n"  # 6
+        "    pip install \\\n"  # 7
+        "        g\n"  # 8
+        "    pip install --break-system-packages \\\n"  # 9
+        "\n"  # 10: a blank line ends the value
+        "    pip install i\n"  # 11
+    )
+    assert lines("tox", text, outside_venv=False) == [
+        (3, 5, "VG302"),
+        (5, 5, "VG301"),
+        (9, 5, "VG303"),
+    ]
+
+
 def test_tox_commands_of_a_section_other_environments_substitute() -> None:
     text = (
         "[base]\n"

@@ -3,6 +3,7 @@ test environment. They run inside the environment tox made, so only flags (``sud
 ``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
 ``{envbindir}`` are the environment's own; other substitutions are left as words. A line
 may start with a factor condition (``py311,linux: ``, ``!win: ``), which is not a command.
+A command that ends in a backslash goes on in the next line, as tox joins them.
 Commands of another section count where an environment substitutes them
 (``{[base]commands}``).
 
@@ -59,8 +60,19 @@ def _ini(text: str) -> Iterator[Snippet]:
     referenced = frozenset(name.strip() for name in _REFERENCE.findall(text))
     section = ""
     key = ""
+    # A command ending in a backslash goes on in the next line, as tox joins them.
+    continued: list[tuple[str, tuple[int, int]]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
+        if continued:
+            if line[:1].isspace() and line.strip():
+                continued.append((line.strip(), (number, len(line) - len(line.lstrip()))))
+                if line.rstrip().endswith("\\"):
+                    continue
+            yield _joined(continued)
+            continued = []
+            if line[:1].isspace() and line.strip():
+                continue
         if not line.strip() or line.lstrip().startswith(("#", ";")):
             continue
         header = _SECTION.match(line)
@@ -85,7 +97,18 @@ def _ini(text: str) -> Iterator[Snippet]:
             value, column = value[factors.end() :], column + factors.end()
         stripped = value.lstrip("-! ")
         column += len(value) - len(stripped)
+        if stripped.rstrip().endswith("\\"):
+            continued = [(stripped, (number, column))]
+            continue
         yield Snippet(_substituted(stripped), ((number, column),), managed=True)
+    if continued:
+        yield _joined(continued)
+
+
+def _joined(parts: Sequence[tuple[str, tuple[int, int]]]) -> Snippet:
+    """One command from lines that end in a backslash, each keeping its place in the file."""
+    text = "\n".join(_substituted(part) for part, _ in parts)
+    return Snippet(text, tuple(origin for _, origin in parts), managed=True)
 
 
 def _substituted(text: str) -> str:
