@@ -45,6 +45,13 @@ def test_each_rule_with_position_and_message(repo: Repo) -> None:
     assert report["summary"]["files_checked"] == 1
 
 
+def test_a_continued_command_is_quoted_on_one_line(repo: Repo) -> None:
+    repo.write("a.sh", "sudo pip install \\\n    --upgrade \\\n    black\n")
+    _, report = check(repo)
+    [finding] = report["findings"]
+    assert finding["message"].startswith("`sudo pip install --upgrade black` installs as root")
+
+
 def test_one_finding_per_command_most_specific_wins(repo: Repo) -> None:
     repo.write(
         "a.sh",

@@ -227,7 +227,9 @@ class _Walker:
             return Command(words, assignments, start, end, " ".join(w.value for w in words))
         start = self.point(node.start_point)
         end = self.point(node.end_point)
-        return Command(words, assignments, start, end, " ".join(self.text(node).split()))
+        # A command continued over lines with backslashes reads as the one line it runs as.
+        shown = " ".join(self.text(node).replace("\\\n", " ").split())
+        return Command(words, assignments, start, end, shown)
 
     @staticmethod
     def split(node: Any, word: Word) -> list[Word]:
