@@ -242,6 +242,27 @@ def test_installers_of_a_venv_created_earlier_are_isolated() -> None:
     assert hits(script) == [(7, 1, "VG305")]
 
 
+def test_a_path_led_by_the_bin_folder_of_a_venv_created_earlier_puts_it_in_effect() -> None:
+    script = (
+        'python3 -m venv /opt/app\nexport PATH="/opt/app/bin:$PATH"\npip install a\n'  # 3
+        "deactivate\n"
+        'export PATH="/opt/other/bin:$PATH"\npip install b\n'  # 6
+    )
+    assert hits(script) == [(6, 1, "VG305")]
+    target = 'TARGET=/srv/x\npython3 -m venv "$TARGET"\nPATH=$TARGET/bin:$PATH\npip install c\n'
+    assert hits(target) == []
+
+
+def test_a_path_prefix_on_one_command_puts_that_venv_in_effect_for_it() -> None:
+    script = (
+        'python3 -m venv build\nPATH="$PWD/build/bin:$PATH" pip install a\n'
+        'PATH="$PWD/venv/bin:$PATH" pip install b\n'
+        'PATH="$HOME/.local/bin:$PATH" pip install c\n'  # 4
+        "pip install d\n"  # 5
+    )
+    assert hits(script) == [(4, 1, "VG305"), (5, 1, "VG305")]
+
+
 def test_get_pip_piped_into_python_reads_its_arguments() -> None:
     script = (
         "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --user\n"

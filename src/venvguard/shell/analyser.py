@@ -22,7 +22,7 @@ from venvguard.shell.commands import (
     stdin_install,
     unwrap,
 )
-from venvguard.shell.state import ShellState, environment_of
+from venvguard.shell.state import ShellState, environment_of, folder_key
 from venvguard.shell.words import Command, Word
 from venvguard.sources.snippet import Snippet
 
@@ -190,7 +190,7 @@ class Analyser(Record):
         environment = {**state.environment(), **unwrapped.env}
         invocation = classify(words, environment)
         if invocation.creates_venv:
-            state.venv_dirs.update(_folder(path) for path in invocation.venv_dirs)
+            state.venv_dirs.update(folder_key(path) for path in invocation.venv_dirs)
             return unwrapped
         if after_get_pip and invocation.stdin_python is not None:
             install = stdin_install(invocation.stdin_python, environment, invocation.stdin_args)
@@ -237,12 +237,14 @@ class Analyser(Record):
             rules.append(("VG302", "user"))
         where = environment_of(install.program) if install.program is not None else None
         if where in {"system", "unknown"} and install.program is not None and state.venv_dirs:
-            folder = _folder(install.program.value).rpartition("/")[0]
+            folder = folder_key(install.program.value).rpartition("/")[0]
             home, _, bin_name = folder.rpartition("/")
-            if bin_name.lower() in {"bin", "scripts"} and _folder(home) in state.venv_dirs:
+            if bin_name.lower() in {"bin", "scripts"} and folder_key(home) in state.venv_dirs:
                 where = "venv"
-        if "VIRTUAL_ENV" in unwrapped.env and where is None:
+        if where is None and "VIRTUAL_ENV" in unwrapped.env:
             where = "venv"
+        if where is None and "PATH" in unwrapped.env:
+            where = state.path_leads_to(unwrapped.env["PATH"])
         in_env = (
             frame.managed is not None
             or where in {"venv", "conda", "unknown"}
@@ -280,14 +282,6 @@ class Analyser(Record):
         if key in self.hits:
             return
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
-
-
-def _folder(path: str) -> str:
-    """A folder's path spelled one way: ``./venv/`` and ``venv`` are the same."""
-    path = path.replace("\\", "/").rstrip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    return path or "."
 
 
 class _Fixed(Nested):

@@ -27,6 +27,8 @@ PREFIX_TEST = re.compile(
     r"(?:!=|==|\bis\b)[^;|&]{0,25}?(?:base_prefix|real_prefix)|hasattr\W+sys\W+real_prefix"
 )
 _NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
+#: The working folder spelled out in front of a relative path (``$PWD/venv/bin``).
+_HERE = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)/")
 _CONDA_PATH = re.compile(r"conda|mamba|miniforge|[/\\]envs[/\\]", re.IGNORECASE)
 _SYSTEM_BIN = re.compile(
     r"^(?:/usr(?:/local)?/s?bin|/s?bin|/opt/homebrew/bin|/usr/local/opt/[^/]+/bin|"
@@ -61,6 +63,14 @@ def environment_of(program: Word) -> str | None:
     if folder.lower().endswith(("/bin", "/scripts")) or folder.lower() in {"bin", "scripts"}:
         return "venv" if not folder.startswith("/") or folder.count("/") > 2 else "system"
     return "unknown"
+
+
+def folder_key(path: str) -> str:
+    """A folder's path spelled one way: ``./venv/`` and ``venv`` are the same."""
+    path = path.replace("\\", "/").rstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path or "."
 
 
 class ShellState(Record):
@@ -117,12 +127,26 @@ class ShellState(Record):
         elif name in {"CONDA_PREFIX", "CONDA_DEFAULT_ENV"}:
             self.conda = bool(value)
         elif name in {"PATH", "Path"}:
-            first = re.split(r"[:;]", value, maxsplit=1)[0]
-            first_raw = re.split(r"[:;]", raw, maxsplit=1)[0] if raw else first
-            if _CONDA_PATH.search(first) or _CONDA_PATH.search(first_raw):
+            where = self.path_leads_to(value, raw)
+            if where == "conda":
                 self.conda = True
-            elif _VENV_PATH.search(first) or _VENV_PATH.search(first_raw):
+            elif where == "venv":
                 self.venv = True
+
+    def path_leads_to(self, value: str, raw: str = "") -> str | None:
+        """``venv`` or ``conda`` when a ``PATH`` of ``value`` (written ``raw``) finds its
+        Python in such an environment first: one named like it, or one made earlier."""
+        first = re.split(r"[:;]", value, maxsplit=1)[0]
+        first_raw = re.split(r"[:;]", raw, maxsplit=1)[0] if raw else first
+        if _CONDA_PATH.search(first) or _CONDA_PATH.search(first_raw):
+            return "conda"
+        if _VENV_PATH.search(first) or _VENV_PATH.search(first_raw):
+            return "venv"
+        for entry in (first, first_raw):
+            home, _, bin_name = folder_key(_HERE.sub("", entry)).rpartition("/")
+            if bin_name.lower() in {"bin", "scripts"} and folder_key(home) in self.venv_dirs:
+                return "venv"
+        return None
 
     def unset(self, name: str) -> None:
         self.variables.pop(name, None)
