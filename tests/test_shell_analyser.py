@@ -263,6 +263,22 @@ def test_a_path_prefix_on_one_command_puts_that_venv_in_effect_for_it() -> None:
     assert hits(script) == [(4, 1, "VG305"), (5, 1, "VG305")]
 
 
+def test_no_user_turns_user_off_and_the_last_of_them_wins() -> None:
+    script = (
+        "pip install --user --no-user a\n"
+        "PIP_USER=1 pip install --no-user b\n"
+        "pip install --no-user --user c\n"  # 3
+        "pip install --no-u d\n"  # 4: ambiguous with --no-use-pep517, pip stops
+    )
+    assert hits(script) == [(1, 1, "VG305"), (2, 1, "VG305"), (3, 1, "VG302"), (4, 1, "VG305")]
+
+
+@pytest.mark.parametrize("scope", ["", "--global ", "--user ", "--site ", "--editor vi "])
+def test_pip_config_with_a_scope_still_sets_the_option(scope: str) -> None:
+    script = f"pip config {scope}set global.break-system-packages true\n"
+    assert hits(script) == [(1, 1, "VG303")]
+
+
 def test_get_pip_piped_into_python_reads_its_arguments() -> None:
     script = (
         "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --user\n"

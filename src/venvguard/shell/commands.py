@@ -611,7 +611,8 @@ def _pip_install(
     tool: str, program: Word | None, options: Options, env: Mapping[str, str]
 ) -> Install:
     install = Install(tool, program)
-    install.user = options.flag("--user") or truthy(env_option(env, "--user"))
+    user = options.values.get("--user")  # False after --no-user, over the environment too
+    install.user = user if isinstance(user, bool) else truthy(env_option(env, "--user"))
     install.break_system = options.flag("--break-system-packages") or truthy(
         env_option(env, "--break-system-packages")
     )

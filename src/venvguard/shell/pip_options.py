@@ -14,8 +14,8 @@ from typing import Any
 
 from venvguard.records import Record
 
-# Long options that take a value (global options and those of `install`).
-_PIP_LONG_WITH_VALUE = frozenset(
+# pip's global options that take a value.
+_PIP_GLOBAL_WITH_VALUE = frozenset(
     {
         "--python",
         "--log",
@@ -33,6 +33,28 @@ _PIP_LONG_WITH_VALUE = frozenset(
         "--use-deprecated",
         "--keyring-provider",
         "--resume-retries",
+    }
+)
+_PIP_GLOBAL_FLAGS = frozenset(
+    {
+        "--help",
+        "--debug",
+        "--isolated",
+        "--require-virtualenv",
+        "--python-only",
+        "--verbose",
+        "--version",
+        "--quiet",
+        "--no-input",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--no-color",
+        "--no-python-version-warning",
+    }
+)
+# Long options that take a value (global options and those of `install`).
+_PIP_LONG_WITH_VALUE = _PIP_GLOBAL_WITH_VALUE | frozenset(
+    {
         "--requirement",
         "--constraint",
         "--editable",
@@ -67,22 +89,10 @@ _PIP_LONG_WITH_VALUE = frozenset(
         "--output",
     }
 )
-_PIP_LONG_FLAGS = frozenset(
+_PIP_LONG_FLAGS = _PIP_GLOBAL_FLAGS | frozenset(
     {
-        "--help",
-        "--debug",
-        "--isolated",
-        "--require-virtualenv",
-        "--python-only",
-        "--verbose",
-        "--version",
-        "--quiet",
-        "--no-input",
-        "--no-cache-dir",
-        "--disable-pip-version-check",
-        "--no-color",
-        "--no-python-version-warning",
         "--user",
+        "--no-user",  # hidden in pip's help: sets the same option as --user, to false
         "--break-system-packages",
         "--upgrade",
         "--force-reinstall",
@@ -218,6 +228,12 @@ _PIP: dict[str, Any] = {
     "short_names": _PIP_SHORT_NAMES,
     "short_with_value": _PIP_SHORT_WITH_VALUE,
 }
+# `pip config` has options of its own: where the setting is written, and an editor.
+_PIP_CONFIG: dict[str, Any] = {
+    **_PIP,
+    "long_with_value": _PIP_GLOBAL_WITH_VALUE | {"--editor"},
+    "long_flags": _PIP_GLOBAL_FLAGS | {"--global", "--user", "--site"},
+}
 _UV: dict[str, Any] = {
     "long_with_value": _UV_LONG_WITH_VALUE,
     "long_flags": _UV_LONG_FLAGS,
@@ -299,6 +315,8 @@ def _parse(
                 elif index < len(args):
                     options.values[full] = args[index]
                     index += 1
+            elif full == "--no-user":
+                options.values["--user"] = False  # the last of the two wins, as in optparse
             else:
                 options.values[full] = True
             continue
@@ -324,7 +342,10 @@ def _parse(
 
 def parse_pip(args: Sequence[str]) -> Options:
     """Parse the words after ``pip`` (global options, subcommand, its options)."""
-    return _parse(args, **_PIP, has_subcommand=True)
+    options = _parse(args, **_PIP, has_subcommand=True)
+    if options.subcommand == "config":
+        return _parse(args, **_PIP_CONFIG, has_subcommand=True)
+    return options
 
 
 def parse_uv_pip(args: Sequence[str]) -> Options:
