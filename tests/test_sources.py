@@ -132,6 +132,21 @@ def test_dockerfile_escape_directive_and_venv_from_env() -> None:
     assert lines("dockerfile", text) == [(4, 5, "VG302")]
 
 
+def test_dockerfile_directives_end_at_the_first_empty_line() -> None:
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "\n"
+        "# escape=`\n"  # 3: a comment by now, as docker reads it
+        "FROM x\n"
+        "RUN pip install \\\n"  # 5
+        "    --user a\n"
+    )
+    assert lines("dockerfile", text) == [(5, 5, "VG302")]
+    # One directive after another is still read.
+    text = "# syntax=docker/dockerfile:1\n# escape=`\nFROM x\nRUN pip install `\n --user a\n"
+    assert lines("dockerfile", text) == [(4, 5, "VG302")]
+
+
 def test_makefile_recipes_prefixes_variables_and_shells() -> None:
     text = (
         "PIP := sudo pip\n"  # 1

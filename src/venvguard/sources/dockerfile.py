@@ -41,7 +41,7 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
             match = _DIRECTIVE.match(stripped) if directives_allowed else None
             if match is not None and match.group(1).lower() == "escape":
                 escape = match.group(2)[:1] or "\\"
-            elif stripped and match is None:
+            elif match is None:  # docker stops looking for them at an empty line or a comment
                 directives_allowed = False
             index += 1
             continue
