@@ -462,6 +462,27 @@ def test_doc_sessions_with_more_prompt_shapes_and_prompt_less_console_blocks() -
     ]
 
 
+def test_doc_sessions_follow_the_continuation_prompt() -> None:
+    text = (
+        "```console\n"
+        "$ sudo \\\n"  # 2
+        "> pip install a\n"
+        "$ python -m pip install \\\n"  # 4
+        ">   --user \\\n"
+        ">   b\n"
+        "$ echo 'one\n"  # 7: an open quote, continued
+        "> two' && sudo pip install c\n"  # 8
+        "Collecting c\n"
+        "> not a prompt: output\n"
+        "```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [
+        (2, 3, "VG301"),
+        (4, 3, "VG302"),
+        (8, 11, "VG301"),
+    ]
+
+
 def test_doc_placeholders_are_words_and_prompted_plain_text_blocks_are_sessions() -> None:
     text = (
         ".. code-block:: bash\n"  # 1

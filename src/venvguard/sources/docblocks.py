@@ -3,7 +3,8 @@
 The block's language decides the dialect: ``bash``/``sh``/``shell``/``zsh`` are scripts,
 ``console`` and friends are sessions where only prompt lines (``$ ``, ``% ``,
 ``user@host:~$ ``, ``[user@host ~]$ ``, an arrow or a lambda, ``PS> ``, ``C:\\>``) and
-their continuations are commands and the rest is output. A block without a language is read
+their continuations (after a ``\\`` or an open quote, ``> `` in front) are commands
+and the rest is output. A block without a language is read
 as a session when it has prompts, else as a script; a block without a language, or a
 session without a single prompt, keeps only the lines that look like commands.
 ``dockerfile`` blocks are read as Dockerfiles. In ``python``/``ipython`` blocks, as in
@@ -106,6 +107,10 @@ def block(
                 or (lines and stripped.startswith("> ") and lines[-1])
                 or (not prompted and _COMMAND_LINE.match(raw))
             ):
+                if stripped.startswith("> ") and lines and lines[-1]:
+                    # The shell's continuation prompt (PS2), in front of the rest of a command.
+                    offset = len(raw) - len(stripped) + 2
+                    text = raw[offset:]
                 continuing = text.rstrip().endswith("\\")
             else:
                 text, continuing = "", False
