@@ -622,6 +622,15 @@ def test_fence_language_with_a_file_name_after_a_colon() -> None:
     assert lines("markdown", text, outside_venv=False) == [(2, 1, "VG301")]
 
 
+def test_fence_language_as_a_pandoc_class() -> None:
+    text = (
+        "```{.bash}\nsudo pip install a\n```\n"
+        "```{.sh .numberLines}\nsudo pip install b\n```\n"
+        "``` {.python}\nsudo pip install c\n```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [(2, 1, "VG301"), (5, 1, "VG301")]
+
+
 def test_shell_escapes_in_python_fences_of_docs() -> None:
     markdown = (
         "# Quick start\n"  # 1

@@ -50,10 +50,12 @@ _PROMPT = re.compile(
 
 def language(info: str) -> str:
     """The language word of a fence info string (``bash``, ``{code-block} console``,
-    ``sh:setup.sh``)."""
+    ``sh:setup.sh``, ``{.bash}``)."""
     words = info.strip().split()
     if words and words[0].startswith("{") and words[0].endswith("}"):
         directive = words[0][1:-1].lower()
+        if directive.startswith("."):  # a pandoc class: ``{.bash}``
+            return directive[1:]
         if directive not in {"code-block", "code", "sourcecode", "prompt", "code-cell"}:
             return directive  # a MyST directive such as {note}: prose, not code
         words = words[1:]
