@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .test_sources import lines
 
 
@@ -26,6 +28,33 @@ def test_powershell_blocks_are_statements() -> None:
         (5, 31, "VG301"),
         (7, 1, "VG302"),
     ]
+
+
+@pytest.mark.parametrize(
+    "removal",
+    [
+        "Remove-Item Env:PIP_USER",
+        "Remove-Item -Path Env:\\PIP_USER",
+        "remove-item env:/PIP_USER -ErrorAction SilentlyContinue",
+        "del env:PIP_USER",
+        "ri Env:PIP_USER",
+        "rm Env:PIP_USER",
+        "[Environment]::SetEnvironmentVariable('PIP_USER', $null)",
+    ],
+)
+def test_powershell_removing_an_environment_variable_unsets_it(removal: str) -> None:
+    text = f'$env:PIP_USER = "1"\npip install a\n{removal}\npip install b\n'
+    assert found("powershell", text) == [(2, 1, "VG302")]
+
+
+def test_powershell_setting_an_environment_variable_for_this_process_only() -> None:
+    text = (
+        "[Environment]::SetEnvironmentVariable('PIP_USER', '1', 'User')\n"
+        "pip install a\n"  # 2: only later sessions see it
+        "[System.Environment]::SetEnvironmentVariable(\"PIP_USER\", \"1\")\n"
+        "pip install b\n"  # 4
+    )
+    assert found("powershell", text) == [(4, 1, "VG302")]
 
 
 def test_powershell_here_strings_are_data() -> None:

@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 #: ``$name``, ``$env:name`` or ``${env:name}`` (the closing brace only after an opening one).
 _PS_NAME = r"\$(\{)?(?:env:)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?(1)\})"
 _PS_ASSIGN = re.compile(r"^\s*" + _PS_NAME + r"\s*=\s*(?P<value>.*)$", re.I)
+#: Removing an environment variable: ``Remove-Item Env:PIP_USER`` and its aliases.
+_PS_REMOVE = re.compile(
+    r"^\s*(?:remove-item|ri|rm|del|erase|rd|rmdir)\s+(?:-(?:literal)?path\s+)?"
+    r"[\"']?env:[\\/]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[\"']?(?:\s|$)",
+    re.I,
+)
+#: ``[Environment]::SetEnvironmentVariable('NAME', value)``; a third argument other than
+#: ``Process`` sets it for later sessions only.
+_PS_SET_VARIABLE = re.compile(
+    r"^\s*\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*[\"'](?P<name>\w+)[\"']\s*,"
+    r"\s*(?P<value>\$null|'[^']*'|\"[^\"]*\"|[^,)]+?)\s*"
+    r"(?:,\s*(?:[\"']?process[\"']?|\[(?:System\.)?EnvironmentVariableTarget\]::Process)\s*)?\)",
+    re.I,
+)
 #: The head of a batch ``if`` (``/i``, ``not``, ``exist X``, ``defined X``, ``errorlevel N``,
 #: ``A==B``, ``A EQU B``): what follows it is the guarded command.
 _BATCH_IF = re.compile(
@@ -215,6 +229,19 @@ def _statement(
         exported = batch or lowered.startswith(("$env:", "${env:"))
         state.assign(assign.group("name"), value, exported=exported, raw=value)
         return
+    if not batch:
+        removed = _PS_REMOVE.match(statement)
+        if removed is not None:
+            state.unset(removed.group("name"))
+            return
+        changed = _PS_SET_VARIABLE.match(statement)
+        if changed is not None:
+            value = changed.group("value").strip("\"'")
+            if value.lower() == "$null" or not value:
+                state.unset(changed.group("name"))
+            else:
+                state.assign(changed.group("name"), value, exported=True, raw=value)
+            return
     words, quoted = _words(statement, row, column, state, batch)
     if words and words[0].value == "&" and not batch:
         words, quoted = words[1:], quoted[1:]
