@@ -51,7 +51,7 @@ def test_powershell_setting_an_environment_variable_for_this_process_only() -> N
     text = (
         "[Environment]::SetEnvironmentVariable('PIP_USER', '1', 'User')\n"
         "pip install a\n"  # 2: only later sessions see it
-        "[System.Environment]::SetEnvironmentVariable(\"PIP_USER\", \"1\")\n"
+        '[System.Environment]::SetEnvironmentVariable("PIP_USER", "1")\n'
         "pip install b\n"  # 4
     )
     assert found("powershell", text) == [(4, 1, "VG302")]
