@@ -279,6 +279,19 @@ def test_pip_config_with_a_scope_still_sets_the_option(scope: str) -> None:
     assert hits(script) == [(1, 1, "VG303")]
 
 
+def test_find_runs_the_command_of_its_exec_action() -> None:
+    script = (
+        "find . -name requirements.txt -exec sudo pip install -r {} \\;\n"
+        "find reqs -type f -execdir pip install --user -r {} +\n"
+        "find . -name '*.sh' -exec sh -c 'sudo pip install \"$1\"' _ {} ';'\n"
+        "find . -name x -ok pip install --break-system-packages -r {} \\; -print\n"
+        "find . -name '*.whl' -print -exec echo {} \\;\n"
+        "find . -exec pip install --user pipx \\;\n"  # 6: allowed, the ; is no package
+    )
+    # A finding points at the command as written, wrappers included (as for xargs).
+    assert hits(script) == [(1, 1, "VG301"), (2, 1, "VG302"), (3, 34, "VG301"), (4, 1, "VG303")]
+
+
 def test_get_pip_piped_into_python_reads_its_arguments() -> None:
     script = (
         "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --user\n"

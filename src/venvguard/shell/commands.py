@@ -1,7 +1,7 @@
 """What a simple command does: the wrappers around it, and whether it installs packages.
 
 ``unwrap`` peels ``sudo -H``, ``doas``, ``env A=b``, ``time``, ``nohup``, ``nice``,
-``command``, ``exec``, ``xargs``, environment runners (``poetry run``, ``conda run``) and
+``command``, ``exec``, ``xargs``, ``find -exec``, environment runners (``poetry run``, ``conda run``) and
 remote runners (``docker exec``, ``ssh``) off a command, noting what each one means, and
 finds code handed to a shell as a string (``bash -c '...'``, ``su -c '...'``).
 ``classify`` then recognises installers: pip in all its spellings, ``uv pip``,
@@ -417,6 +417,22 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             result.elsewhere = name
             index = _skip(words, found + 1, _DOCKER_SPEC, {})
             continue
+        if name == "find":
+            action = _find_any(words, index + 1, _FIND_ACTIONS, limit=len(words))
+            if action is None:
+                break
+            # The action's command ends at a ";" word, or at a "+" right after "{}".
+            end = next(
+                (
+                    i
+                    for i in range(action + 1, len(words))
+                    if words[i].value == ";"
+                    or (words[i].value == "+" and words[i - 1].value == "{}")
+                ),
+                len(words),
+            )
+            words, index = list(words[:end]), action + 1
+            continue
         if name in {"kubectl", "oc"}:
             found = _find_word(words, index + 1, "exec", limit=4)
             if found is None:
@@ -452,6 +468,8 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
     return result
 
 
+#: The actions of ``find`` that run a command on what it found.
+_FIND_ACTIONS = ("-exec", "-execdir", "-ok", "-okdir")
 _SU_OPTIONS_WITH_VALUE = frozenset({"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w"})
 
 
