@@ -1,8 +1,9 @@
 """What a simple command does: the wrappers around it, and whether it installs packages.
 
 ``unwrap`` peels ``sudo -H``, ``doas``, ``env A=b``, ``time``, ``nohup``, ``nice``,
-``command``, ``exec``, ``xargs``, ``find -exec``, environment runners (``poetry run``, ``conda run``) and
-remote runners (``docker exec``, ``ssh``) off a command, noting what each one means, and
+``command``, ``exec``, ``xargs``, ``find -exec``, environment runners (``poetry run``,
+``conda run``) and remote runners (``docker exec``, ``ssh``) off a command, noting what
+each one means, and
 finds code handed to a shell as a string (``bash -c '...'``, ``su -c '...'``).
 ``classify`` then recognises installers: pip in all its spellings, ``uv pip``,
 ``easy_install``, ``setup.py install``/``develop``, ``get-pip.py`` and ``pipenv --system``.
