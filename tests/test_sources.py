@@ -187,6 +187,28 @@ def test_workflow_block_scalars_keep_lines_and_columns() -> None:
     assert lines("github-workflow", text) == [(10, 11, "VG302"), (11, 15, "VG301")]
 
 
+def test_ci_expressions_stand_for_values_not_known_here() -> None:
+    text = (
+        "on: push\n"
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: sudo -H ${{ inputs.python }} -m pip install a\n"  # 6
+        "      - run: ${{ matrix.python }} -m pip install --user b\n"  # 7
+        "      - run: pip install ${{ matrix.pkg }} && echo ${{ github.sha }}\n"
+        "      - run: ${{ matrix.cmd }} install c\n"
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [
+        (6, 14, "VG301"),
+        (7, 14, "VG302"),
+    ]
+    gitlab = "job:\n  script:\n    - $[[ inputs.python ]] -m pip install --user d\n"
+    assert lines("gitlab-ci", gitlab, outside_venv=False, path=".gitlab-ci.yml") == [
+        (3, 7, "VG302")
+    ]
+
+
 def test_markdown_fences_sessions_and_containers() -> None:
     text = (
         "# Title\n"  # 1

@@ -173,12 +173,23 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
 
 
 def _blank_templates(text: str) -> str:
-    """``${{ }}``, GitLab's ``$[[ ]]`` and CircleCI's ``<< >>`` as placeholders of their length."""
+    """``${{ }}``, GitLab's ``$[[ ]]`` and CircleCI's ``<< >>`` as placeholders of their length.
+
+    A placeholder is a shell variable (``${____}``) of a value not known here, so that
+    ``sudo ${{ inputs.python }} -m pip install`` still reads as a Python running pip.
+    """
     if "${{" in text:
-        text = _EXPRESSION.sub(_blank, text)
+        text = _EXPRESSION.sub(_unknown_value, text)
     if "$[[" in text or "<<" in text:
-        text = _TEMPLATE.sub(_blank, text)
+        text = _TEMPLATE.sub(_unknown_value, text)
     return text
+
+
+def _unknown_value(match: re.Match[str]) -> str:
+    length = len(match.group(0))
+    if "\n" in match.group(0) or length < 4:
+        return re.sub(r"[^\n]", "_", match.group(0))
+    return "${" + "_" * (length - 3) + "}"
 
 
 _TEMPLATE = re.compile(r"\$\[\[.*?\]\]|<<\s*(?:pipeline\.)?parameters\.[\w.-]+\s*>>")
