@@ -292,6 +292,21 @@ def test_find_runs_the_command_of_its_exec_action() -> None:
     assert hits(script) == [(1, 1, "VG301"), (2, 1, "VG302"), (3, 34, "VG301"), (4, 1, "VG303")]
 
 
+@pytest.mark.parametrize(
+    ("script", "column"),
+    [
+        ("echo $(sudo pip install c)\n", 8),
+        ("echo `sudo pip install c`\n", 7),
+        ("cat <(sudo pip install c)\n", 7),
+        ("ls -l $(sudo pip install c) x\n", 9),
+        ("$(sudo pip install c)\n", 3),
+        ("echo ${X:-$(sudo pip install c)}\n", 13),
+    ],
+)
+def test_command_substitutions_in_unquoted_arguments_run(script: str, column: int) -> None:
+    assert hits(script) == [(1, column, "VG301")]
+
+
 def test_get_pip_piped_into_python_reads_its_arguments() -> None:
     script = (
         "curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --user\n"

@@ -243,10 +243,13 @@ class _Walker:
         return [Word(field, False, word.row, word.column) for field in fields]
 
     def substitutions(self, node: Any, state: ShellState) -> None:
+        """Walk the command substitutions in ``node``, which may be one itself (an unquoted
+        ``$(...)`` argument)."""
+        if node.type in _NEW_SCOPE:
+            self.children(node, state.copy())
+            return
         for child in node.children:
-            if child.type in _NEW_SCOPE:
-                self.children(child, state.copy())
-            elif child.child_count:
+            if child.child_count:
                 self.substitutions(child, state)
 
     def simple(self, node: Any, state: ShellState, after_get_pip: bool = False) -> Any:
