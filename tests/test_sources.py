@@ -168,6 +168,46 @@ def test_makefile_recipes_prefixes_variables_and_shells() -> None:
     ]
 
 
+def test_makefile_columns_count_what_make_expands_as_written() -> None:
+    text = (
+        "X := echo aaaaaaaaaaaaaaaaaaaa\n"  # 1
+        "a:\n"  # 2
+        "\techo $$HOME $$HOME; sudo pip install x\n"  # 3
+        "\t$(X); sudo pip install y\n"  # 4
+        "\t${X} && echo $$$$ && \\\n"  # 5
+        "  pip install --user z\n"  # 6: no tab, nothing taken off
+        "\t$(X) $(X) ; sudo pip install w\n"  # 7
+    )
+    assert lines("makefile", text) == [
+        (3, 22, "VG301"),
+        (4, 8, "VG301"),
+        (6, 3, "VG302"),
+        (7, 14, "VG301"),
+    ]
+
+
+def test_makefile_shell_function_runs_when_a_simple_variable_is_set() -> None:
+    text = (
+        "X := $(shell sudo pip install a)\n"  # 1
+        "Y != pip install --user b\n"  # 2
+        "Z = $(shell sudo pip install c)\n"  # 3: runs only where it is used, never here
+        "$(info $(shell pip install --break-system-packages d))\n"  # 4
+        "t:\n"
+        "\techo $(X) $(Y)\n"  # 6: their output by now, nothing runs again
+        "\techo $(Z)\n"  # 7: runs here, in the reference $(Z) at columns 7-10
+        "PY := $(shell command -v python3)\n"
+        "u:\n"
+        "\t$(PY) -m pip install --user e\n"  # 10: a Python not known here, running pip
+    )
+    assert lines("makefile", text) == [
+        (1, 14, "VG301"),
+        (2, 6, "VG302"),
+        (4, 16, "VG303"),
+        (7, 9, "VG301"),
+        (10, 2, "VG302"),
+    ]
+
+
 def test_workflow_block_scalars_keep_lines_and_columns() -> None:
     text = (
         "on: push\n"

@@ -4,7 +4,8 @@ A recipe line starts with a tab (or the ``.RECIPEPREFIX``) after a rule line; it
 ``-`` and ``+`` prefixes are dropped, a backslash-newline continues it (make hands both to
 the shell and removes the next line's leading tab), ``$$`` is a literal ``$``, and
 ``$(VAR)``/``${VAR}`` expand from the file's simple assignments. ``export VAR = value``
-puts the variable in every recipe's environment.
+puts the variable in every recipe's environment. ``$(shell ...)`` runs when make reads a
+``:=`` assignment or a line of its own, and a ``!=`` value is a command too.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ _REFERENCE = re.compile(r"\$\(([^()]*)\)|\$\{([^{}]*)\}|\$([@<^*?%+|])")
 _SENTINEL = "\x00"
 
 
-def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
+def _expand(value: str, variables: dict[str, str], depth: int = 0, ran: bool = False) -> str:
+    """``value`` as make expands it; ``ran``: its ``$(shell ...)`` calls have run already
+    (a ``:=`` value), and only their output, unknown here, is left."""
+
     def replace(match: re.Match[str]) -> str:
         if match.group(3) is not None:
             return "_"
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         if inner.startswith("shell "):
+            if ran:
+                return _SENTINEL + "{_make_shell_output_}"  # a value not known here
             # make runs it and substitutes its output, as the shell's $( ) does
             return _SENTINEL + "(" + _expand(inner[6:].strip(), variables, depth + 1) + ")"
         if " " in inner.strip() or "," in inner:
@@ -38,7 +44,7 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
         if name == "MAKE":
             return "make"
         if name in variables and depth < 10:
-            return _expand(variables[name], variables, depth + 1)
+            return _expand(variables[name], variables, depth + 1, ran)
         return _SENTINEL + "{" + name + "}"
 
     return _REFERENCE.sub(replace, value.replace("$$", _SENTINEL))
@@ -48,17 +54,41 @@ def _finish(value: str) -> str:
     return value.replace(_SENTINEL, "$")
 
 
-class _Pending:
-    """A recipe line read, waiting for the whole file's variables (make expands it late)."""
+#: ``$$`` or a reference, as make reads a recipe line from left to right.
+_TOKEN = re.compile(r"\$\$|" + _REFERENCE.pattern)
 
-    __slots__ = ("pieces", "row", "column", "rule", "targets")
+
+def _expand_traced(piece: str, variables: dict[str, str]) -> tuple[str, list[tuple[int, int]]]:
+    """``piece`` expanded for the shell, and ``(text column, piece column)`` pairs: from each
+    text column on, the text is the piece's own from that piece column."""
+    out: list[str] = []
+    anchors: list[tuple[int, int]] = []
+    length = last = 0
+    for match in _TOKEN.finditer(piece):
+        token = match.group(0)
+        value = "$" if token == "$$" else _finish(_expand(token, variables))
+        out += [piece[last : match.start()], value]
+        length += match.start() - last + len(value)
+        last = match.end()
+        if len(value) != len(token):
+            anchors.append((length, last))
+    out.append(piece[last:])
+    return "".join(out), anchors
+
+
+class _Pending:
+    """A recipe line read, waiting for the whole file's variables (make expands it late).
+
+    ``pieces`` are its file lines from ``row`` on, each with the column it starts at.
+    """
+
+    __slots__ = ("pieces", "row", "rule", "targets")
 
     def __init__(
-        self, pieces: list[str], row: int, column: int, rule: int, targets: list[str]
+        self, pieces: list[tuple[str, int]], row: int, rule: int, targets: list[str]
     ) -> None:
         self.pieces = pieces
         self.row = row
-        self.column = column
         self.rule = rule
         self.targets = targets
 
@@ -80,15 +110,17 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         raw = lines[index].rstrip("\r")
         if in_rule and raw.startswith(prefix):
             start = index
-            pieces = [raw[len(prefix) :]]
-            while pieces[-1].endswith("\\") and index + 1 < len(lines):
+            pieces = [(raw[len(prefix) :], len(prefix))]
+            while pieces[-1][0].endswith("\\") and index + 1 < len(lines):
                 index += 1
                 following = lines[index].rstrip("\r")
-                pieces.append(following[1:] if following.startswith("\t") else following)
+                tab = 1 if following.startswith("\t") else 0
+                pieces.append((following[tab:], tab))
             index += 1
-            pending.append(_Pending(pieces, start, len(prefix), rule, targets))
+            pending.append(_Pending(pieces, start, rule, targets))
             continue
         logical = raw
+        row = index
         while logical.endswith("\\") and index + 1 < len(lines):
             index += 1
             logical = logical[:-1] + " " + lines[index].strip()
@@ -96,6 +128,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         stripped = logical.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        yield from _read_time_shells(logical, row, variables)
         if stripped.startswith("define "):
             while index < len(lines) and not lines[index].strip().startswith("endef"):
                 index += 1
@@ -133,7 +166,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             if ";" in rest and not rest.lstrip().startswith("="):
                 command = rest.split(";", 1)[1]
                 column = logical.index(command) if command in logical else 0
-                pending.append(_Pending([command], index - 1, column, rule, targets))
+                pending.append(_Pending([(command, column)], index - 1, rule, targets))
             continue
         in_rule = False
     # Recipes are expanded when they run, after the whole file is read: every variable has
@@ -146,12 +179,53 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             scope.update(own)
             names |= own_exported
         env = {name: _finish(_expand(scope.get(name, ""), scope)) for name in sorted(names)}
-        snippet = _recipe(item.pieces, item.row, item.column, scope)
+        snippet = _recipe(item.pieces, item.row, scope)
         if snippet is None:
             continue
         fresh = item.rule != previous_rule or not oneshell
         previous_rule = item.rule
-        yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh)
+        yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh, joins=snippet.joins)
+
+
+def _read_time_shells(logical: str, row: int, variables: dict[str, str]) -> Iterator[Snippet]:
+    """The shell commands make runs while it reads a line that is not a recipe:
+    ``$(shell ...)`` in a ``:=`` value or a line of its own, and a ``!=`` value.
+
+    A ``=`` value runs its ``$(shell ...)`` only where it is used, in a recipe or another
+    ``:=``; that is where it is read.
+    """
+    assignment = _ASSIGNMENT.match(logical.strip())
+    indent = len(logical) - len(logical.lstrip())
+    calls: list[tuple[int, str]] = []
+    if assignment is not None:
+        op = assignment.group("op")
+        start = indent + assignment.start("value")
+        if op == "!=":
+            calls.append((start, assignment.group("value")))
+        elif op.startswith(":"):
+            calls += [(start + at, code) for at, code in _shell_calls(assignment.group("value"))]
+    elif "$(shell" in logical and not _RULE.match(logical):
+        calls = list(_shell_calls(logical))
+    for column, code in calls:
+        text, anchors = _expand_traced(code, variables)
+        if text.strip():
+            joins = tuple((0, at, row + 1, column + source) for at, source in anchors)
+            yield Snippet(text, ((row + 1, column),), joins=joins)
+
+
+def _shell_calls(text: str) -> Iterator[tuple[int, str]]:
+    """``(column, command)`` of each outermost ``$(shell command)`` in ``text``."""
+    search = 0
+    while (start := text.find("$(shell ", search)) != -1:
+        depth, position = 1, start + 2
+        while position < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[position], 0)
+            position += 1
+        code_start = start + len("$(shell ")
+        code = text[code_start : position - 1 if depth == 0 else position]
+        stripped = code.lstrip()
+        yield code_start + len(code) - len(stripped), stripped
+        search = position
 
 
 def _assign(
@@ -169,19 +243,29 @@ def _assign(
     elif op == "?=":
         if name not in seen:
             variables[name] = value
-    elif op != "!=":
-        variables[name] = _expand(value, seen) if op.startswith(":") else value
+    elif op != "!=":  # a != value is a command's output, not known here
+        variables[name] = _expand(value, seen, ran=True) if op.startswith(":") else value
     if (assignment.group("export") or "").startswith("export"):
         exported.add(name)
 
 
-def _recipe(pieces: list[str], row: int, column: int, variables: dict[str, str]) -> Snippet | None:
-    first = pieces[0]
+def _recipe(
+    pieces: list[tuple[str, int]], row: int, variables: dict[str, str]
+) -> Snippet | None:
+    """The shell code of one recipe line: ``pieces`` are its file lines, each with the
+    column it starts at."""
+    first, column = pieces[0]
     body = first.lstrip(" \t@+-")
-    column += len(first) - len(body)
-    expanded = [_finish(_expand(piece, variables)) for piece in [body, *pieces[1:]]]
+    starts = [column + len(first) - len(body), *(start for _, start in pieces[1:])]
+    expanded: list[str] = []
+    joins: list[tuple[int, int, int, int]] = []
+    for offset, piece in enumerate([body, *(piece for piece, _ in pieces[1:])]):
+        text, anchors = _expand_traced(piece, variables)
+        expanded.append(text)
+        line = row + 1 + offset
+        joins += [(offset, at, line, starts[offset] + source) for at, source in anchors]
     text = "\n".join(expanded)
     if not text.strip():
         return None
-    origins = ((row + 1, column), *((row + 1 + i, 1) for i in range(1, len(pieces))))
-    return Snippet(text, origins)
+    origins = tuple((row + 1 + i, start) for i, start in enumerate(starts))
+    return Snippet(text, origins, joins=tuple(joins))
