@@ -23,6 +23,9 @@ _RULE = re.compile(r"^(?P<targets>[^:=#\t][^:=#]*?)\s*::?(?!=)\s*(?P<rest>.*)$")
 _CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef|else|endif|-?include|sinclude|vpath)\b")
 _REFERENCE = re.compile(r"\$\(([^()]*)\)|\$\{([^{}]*)\}|\$([@<^*?%+|])")
 _SENTINEL = "\x00"
+#: A ``$(shell ...)`` that may install: once run for a ``:=`` value, never run again. Any
+#: other keeps its command as the value's stand-in (``command -v pip3`` names a pip).
+_RUNS_AN_INSTALL = re.compile(r"install|setup\.py|get-pip")
 
 
 def _expand(value: str, variables: dict[str, str], depth: int = 0, ran: bool = False) -> str:
@@ -34,8 +37,9 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0, ran: bool = F
             return "_"
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         if inner.startswith("shell "):
-            if ran:
-                return _SENTINEL + "{_make_shell_output_}"  # a value not known here
+            if ran and _RUNS_AN_INSTALL.search(inner):
+                # Reported where it ran; its output is not known here.
+                return _SENTINEL + "{_make_shell_output_}"
             # make runs it and substitutes its output, as the shell's $( ) does
             return _SENTINEL + "(" + _expand(inner[6:].strip(), variables, depth + 1) + ")"
         if " " in inner.strip() or "," in inner:
@@ -249,9 +253,7 @@ def _assign(
         exported.add(name)
 
 
-def _recipe(
-    pieces: list[tuple[str, int]], row: int, variables: dict[str, str]
-) -> Snippet | None:
+def _recipe(pieces: list[tuple[str, int]], row: int, variables: dict[str, str]) -> Snippet | None:
     """The shell code of one recipe line: ``pieces`` are its file lines, each with the
     column it starts at."""
     first, column = pieces[0]
