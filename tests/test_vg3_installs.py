@@ -142,6 +142,32 @@ def test_broken_yaml_gives_a_notice_and_the_rest_is_checked(repo: Repo) -> None:
     assert found == [("b.sh", 1, 1, "VG301")]
 
 
+def test_broken_yaml_still_reports_what_comes_before_its_error(repo: Repo) -> None:
+    repo.write(
+        ".github/workflows/ci.yml",
+        "on: push\n"
+        "jobs:\n"
+        "  a:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: sudo pip install a\n"  # 6
+        "      - run: |\n"
+        "          pip install --user b\n"  # 8
+        "  : : [\n"  # 9: the error
+        "      - run: sudo pip install c\n",
+    )
+    repo.write(".gitlab-ci.yml", "test:\n  script:\n    - sudo pip install x\n\tbad\n")
+    found, report = check(repo)
+    assert found == [
+        (".github/workflows/ci.yml", 6, 14, "VG301"),
+        (".github/workflows/ci.yml", 8, 11, "VG302"),
+        (".gitlab-ci.yml", 3, 7, "VG301"),
+    ]
+    notices = {(n["path"], n["line"]) for n in report["notices"]}
+    assert (".github/workflows/ci.yml", 9) in notices
+    assert any(path == ".gitlab-ci.yml" for path, _ in notices)
+
+
 def test_unparsable_shell_still_reports_what_it_can(repo: Repo) -> None:
     repo.write(
         "broken.sh", "sudo pip install a\nif then fi ( pip install --user\nsudo pip install b\n"

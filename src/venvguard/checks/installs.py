@@ -10,7 +10,7 @@ selected rules that apply (VG301, VG303, VG304, VG302, VG305, VG307, VG306).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from venvguard.config import OutsideVenvConfig
@@ -20,6 +20,8 @@ from venvguard.rules import RULES
 
 if TYPE_CHECKING:
     from venvguard.cache import FileVerdicts
+    from venvguard.shell.analyser import Analyser
+    from venvguard.sources.snippet import Snippet, SourceError
 
 CODES = frozenset(code for code in RULES if code.startswith("VG3"))
 
@@ -132,11 +134,18 @@ def _check_file(
     from venvguard.sources.registry import reader
     from venvguard.sources.snippet import SourceError
 
-    analyser = Analyser(outside_venv=outside_venv and ctx.wants("VG305"), allow_user=allow)
+    def fresh_analyser() -> Analyser:
+        return Analyser(outside_venv=outside_venv and ctx.wants("VG305"), allow_user=allow)
+
+    analyser = fresh_analyser()
     try:
         analyser.run(reader(kind)(path, text))
     except SourceError as error:
         yield Notice(path, error.line, f"could not read this {kind} file fully: {error}")
+        if not analyser.hits:
+            analyser = _read_up_to(
+                error, text, lambda part: reader(kind)(path, part), fresh_analyser
+            )
     except RecursionError:
         yield Notice(path, None, "shell code nested too deeply to check fully")
     for hit in sorted(analyser.hits.values(), key=lambda h: (h.line, h.column)):
@@ -166,6 +175,31 @@ def _check_file(
             line,
             f"shell code near line {line} could not be fully parsed; the rest was checked",
         )
+
+
+def _read_up_to(
+    error: SourceError,
+    text: str,
+    read: Callable[[str], Iterable[Snippet]],
+    fresh_analyser: Callable[[], Analyser],
+) -> Analyser:
+    """An analyser of the lines before the line a file stopped being readable at (a YAML
+    file broken near its end still has its first steps): what can be found is found."""
+    from venvguard.sources.snippet import SourceError
+
+    lines = text.split("\n")
+    analyser = fresh_analyser()
+    for _ in range(3):  # each try may stop at an earlier line
+        if error.line is None or error.line <= 1:
+            break
+        lines = lines[: error.line - 1]
+        analyser = fresh_analyser()
+        try:
+            analyser.run(read("\n".join(lines)))
+            break
+        except SourceError as earlier:
+            error = earlier
+    return analyser
 
 
 def _normalize(name: str) -> str:
