@@ -168,6 +168,17 @@ def test_broken_yaml_still_reports_what_comes_before_its_error(repo: Repo) -> No
     assert any(path == ".gitlab-ci.yml" for path, _ in notices)
 
 
+def test_a_malformed_tox_section_header_is_a_notice(repo: Repo) -> None:
+    repo.write(
+        "tox.ini",
+        "[testenv:a]\ncommands = sudo pip install a\n[testenv\ncommands = sudo pip install b\n",
+    )
+    found, report = check(repo)
+    # Read as the section its author meant, and said: tox itself would not start.
+    assert found == [("tox.ini", 2, 12, "VG301"), ("tox.ini", 4, 12, "VG301")]
+    assert [(n["path"], n["line"]) for n in report["notices"]] == [("tox.ini", 3)]
+
+
 def test_unparsable_shell_still_reports_what_it_can(repo: Repo) -> None:
     repo.write(
         "broken.sh", "sudo pip install a\nif then fi ( pip install --user\nsudo pip install b\n"

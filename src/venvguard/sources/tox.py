@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator, Sequence
 from venvguard.sources.snippet import Snippet, SourceError
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
+#: A section header without its closing bracket: tox stops, the author meant the section.
+_BROKEN_SECTION = re.compile(r"^\[(?P<name>[^\]]+)$")
 _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*[=:]\s*(?P<value>.*)$")
 _REFERENCE = re.compile(r"\{\[([^\]]+)\]")
 _FACTORS = re.compile(r"^[\w{}.!,-]+:\s+")
@@ -62,6 +64,7 @@ def _ini(text: str) -> Iterator[Snippet]:
     key = ""
     # A command ending in a backslash goes on in the next line, as tox joins them.
     continued: list[tuple[str, tuple[int, int]]] = []
+    broken: int | None = None  # the first section header without its closing bracket
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if continued:
@@ -75,9 +78,11 @@ def _ini(text: str) -> Iterator[Snippet]:
                 continue
         if not line.strip() or line.lstrip().startswith(("#", ";")):
             continue
-        header = _SECTION.match(line)
+        header = _SECTION.match(line) or _BROKEN_SECTION.match(line.rstrip())
         if header is not None:
             section, key = header.group("name").strip(), ""
+            if broken is None and header.re is _BROKEN_SECTION:
+                broken = number
             continue
         if not line[0].isspace():
             match = _KEY.match(line)
@@ -103,6 +108,8 @@ def _ini(text: str) -> Iterator[Snippet]:
         yield Snippet(_substituted(stripped), ((number, column),), managed=True)
     if continued:
         yield _joined(continued)
+    if broken is not None:
+        raise SourceError("a section header without its closing bracket", broken)
 
 
 def _joined(parts: Sequence[tuple[str, tuple[int, int]]]) -> Snippet:
