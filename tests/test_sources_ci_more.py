@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from venvguard.config import SOURCE_KINDS
+from venvguard.findings import Finding
 from venvguard.sources.registry import SOURCES, kind_of_name, reader
 from venvguard.sources.snippet import SourceError
 
@@ -389,8 +390,12 @@ def test_odd_shapes_yield_no_crash(text: str) -> None:
 def test_a_broken_ci_file_is_a_notice_and_the_rest_is_checked() -> None:
     broken = "install:\n  - sudo pip install a\n  bad: [\n"
     items, _ = check_one_file(".travis.yml", broken.encode())
-    assert [(item.path, item.line) for item in items] == [(".travis.yml", 3)]
-    assert "travis" in items[0].message
+    notices = [item for item in items if not isinstance(item, Finding)]
+    assert [(item.path, item.line) for item in notices] == [(".travis.yml", 3)]
+    assert "travis" in notices[0].message
+    # What comes before the error is still checked.
+    findings = [item for item in items if isinstance(item, Finding)]
+    assert [(item.line, item.code) for item in findings] == [(2, "VG301")]
 
 
 def test_the_hook_is_given_every_new_kind_of_file(tmp_path: Path) -> None:
