@@ -210,6 +210,8 @@ def test_no_global_installs_sees_every_kind_of_file_vg3_reads(tmp_path: Path) ->
         "setup.bat": "",
         "setup.cmd": "",
         "bootstrap": "#!/usr/bin/env bash\n",
+        "docs/intro.mdx": "",
+        "docker/Dockerfile.j2": "",
     }
     for name, content in kinds.items():
         path = tmp_path / name
