@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from venvguard.shell.analyser import Analyser
+from venvguard.shell.commands import target_kind
 from venvguard.shell.pip_options import parse_pip
 from venvguard.sources.snippet import lines_from
 
@@ -305,6 +306,34 @@ def test_find_runs_the_command_of_its_exec_action() -> None:
 )
 def test_command_substitutions_in_unquoted_arguments_run(script: str, column: int) -> None:
     assert hits(script) == [(1, column, "VG301")]
+
+
+@pytest.mark.parametrize(
+    ("destination", "kind"),
+    [
+        ("/usr/lib/python3/dist-packages", "system"),
+        ("/usr/local", "system"),
+        ("/opt/conda/lib/python3.11/site-packages", "system"),
+        ("C:\\Python311\\Lib\\site-packages", "system"),
+        ('"$(python -c \'import sysconfig; print(sysconfig.get_path("purelib"))\')"', "system"),
+        ("\"$(python -c 'import sys; print(sys.prefix)')\"", "system"),
+        ("~/.local", "user"),
+        ("$HOME/.local/lib/python3.12/site-packages", "user"),
+        ("/root/.local", "user"),
+        ("\"$(python -m site --user-site)\"", "user"),
+        # Folders of the project, whatever their names say.
+        ("./build/site-packages", "local"),
+        ("portable_env/lib/python3.13/site-packages", "local"),
+        ("./.local_deps", "local"),
+        ("vendor/.local", "local"),
+        ("/library_cache", "local"),
+        ("/libs/x", "local"),
+        ("$VENV/lib/python3.12/site-packages", "local"),
+        ("/install", "local"),
+    ],
+)
+def test_install_destinations_by_where_they_are(destination: str, kind: str) -> None:
+    assert target_kind(destination) == kind
 
 
 def test_get_pip_piped_into_python_reads_its_arguments() -> None:

@@ -597,19 +597,36 @@ class Invocation(Record):
         self.config_user = config_user
 
 
-_SYSTEM_PREFIXES = ("/usr", "/lib", "/bin", "/sbin", "/etc", "/library", "/system", "c:/python")
-_SYSTEM_MARKERS = ("site-packages", "dist-packages", "getsitepackages", "sysconfig", "purelib")
-_USER_MARKERS = (".local", "user-site", "user_site", "usersite", "getusersitepackages")
+#: Folders of the system's own interpreters, each a whole leading path component.
+_SYSTEM_FOLDERS = re.compile(
+    r"^(?:/(?:usr|lib|lib64|bin|sbin|etc|library|system)|c:/python[^/]*)(?:/|$)"
+)
+#: Code that asks an interpreter where it installs (``$(python -c '...')``).
+_SYSTEM_CODE = ("getsitepackages", "sysconfig", "purelib", "sys.prefix", "sys.base_prefix")
+_USER_CODE = ("user-site", "user_site", "usersite", "getusersitepackages")
+#: Where a path starts outside the project: the root, a drive, the home folder.
+_ROOTED = re.compile(r"^(?:/|[a-z]:/|~|\$home\b|\$\{home\})")
 
 
 def target_kind(path: str) -> str:
-    """Whether an install destination is a ``system`` path, the ``user`` site or ``local``."""
+    """Whether an install destination is a ``system`` path, the ``user`` site or ``local``.
+
+    A folder named ``site-packages`` or ``.local`` counts only outside the project (an
+    absolute or home path): ``./build/site-packages`` is the project's own.
+    """
     lowered = path.replace("\\", "/").lower().strip("\"'")
-    if any(marker in lowered for marker in _USER_MARKERS):
+    if any(marker in lowered for marker in _USER_CODE):
         return "user"
-    if lowered == "/" or lowered.startswith(_SYSTEM_PREFIXES):
+    if any(marker in lowered for marker in _SYSTEM_CODE):
         return "system"
-    if any(marker in lowered for marker in _SYSTEM_MARKERS):
+    if not _ROOTED.match(lowered):
+        return "local"
+    components = lowered.split("/")
+    if ".local" in components:
+        return "user"
+    if lowered == "/" or _SYSTEM_FOLDERS.match(lowered):
+        return "system"
+    if "site-packages" in components or "dist-packages" in components:
         return "system"
     return "local"
 
