@@ -320,7 +320,7 @@ def test_command_substitutions_in_unquoted_arguments_run(script: str, column: in
         ("~/.local", "user"),
         ("$HOME/.local/lib/python3.12/site-packages", "user"),
         ("/root/.local", "user"),
-        ("\"$(python -m site --user-site)\"", "user"),
+        ('"$(python -m site --user-site)"', "user"),
         # Folders of the project, whatever their names say.
         ("./build/site-packages", "local"),
         ("portable_env/lib/python3.13/site-packages", "local"),
