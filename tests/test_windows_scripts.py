@@ -57,6 +57,15 @@ def test_powershell_setting_an_environment_variable_for_this_process_only() -> N
     assert found("powershell", text) == [(4, 1, "VG302")]
 
 
+def test_powershell_call_operator_written_against_its_command() -> None:
+    text = (
+        "&python -m pip install --user a\n"
+        '&"C:\\Program Files\\Python311\\python.exe" -m pip install --user b\n'
+        "& pip install --user c\n"
+    )
+    assert found("powershell", text) == [(1, 1, "VG302"), (2, 1, "VG302"), (3, 1, "VG302")]
+
+
 def test_powershell_here_strings_are_data() -> None:
     text = (
         '$m = @"\n'  # 1

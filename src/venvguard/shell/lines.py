@@ -179,7 +179,9 @@ def _words(
     """The words of a statement, and which of them were quoted."""
     words: list[Word] = []
     quoting: list[bool] = []
-    for match in re.finditer(r'"[^"]*"|\'[^\']*\'|[^\s]+', statement):
+    # PowerShell's call operator is a word of its own even when written against its
+    # command (``&python``, ``&"C:\\...\\python.exe"``).
+    for match in re.finditer(r'(?<!\S)&(?=[^\s&])|"[^"]*"|\'[^\']*\'|[^\s]+', statement):
         token = match.group(0)
         quoted = token[:1] in "\"'" and len(token) > 1
         value = token[1:-1] if quoted else token
