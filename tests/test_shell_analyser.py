@@ -383,6 +383,19 @@ def test_a_sourced_script_named_for_a_venv_activates_one() -> None:
     assert hits(script) == [(8, 1, "VG305")]
 
 
+def test_a_helper_named_for_activating_a_venv_activates_one() -> None:
+    script = (
+        'source "$(dirname "$0")/utils.sh"\n'
+        "virtualenv_activate 3.7 deepspeech\npip install a\n"
+        "deactivate_venv\npip install b\n"  # 5
+        "activate_venv\npip install c\n"
+        "virtualenv_deactivate\npip install d\n"  # 9
+        "conda_activate build\npip install e\n"
+        "conda_deactivate\nactivate_ci_cache\npip install f\n"  # 14: not about a venv
+    )
+    assert hits(script) == [(5, 1, "VG305"), (9, 1, "VG305"), (14, 1, "VG305")]
+
+
 def test_code_in_a_double_quoted_string_with_expansions_keeps_its_lines() -> None:
     script = (
         'docker run img /bin/bash -c "\n  mkdir -p /usr/${ARCH} &&\n'

@@ -2,7 +2,8 @@
 
 A script is read top to bottom; creating a venv does not put it in effect, activating it
 does (``source X/bin/activate``, ``conda activate``, ``export VIRTUAL_ENV=...``, a ``PATH``
-with a venv's ``bin`` first, a guard testing ``$VIRTUAL_ENV``), until ``deactivate``.
+with the ``bin`` of a venv first, a guard testing ``$VIRTUAL_ENV``, a helper of another file
+named for it such as ``virtualenv_activate``), until ``deactivate``.
 """
 
 from __future__ import annotations
@@ -175,6 +176,15 @@ class ShellState(Record):
                 self.conda = False
                 return True
             return False
+        if "activ" in name and "/" not in words[0].value and not words[0].dynamic:
+            # A helper of another file, named for what it does (virtualenv_activate 3.7 x,
+            # deactivate_venv, conda_activate env): its name is all that can be read here.
+            if _CONDA_PATH.search(name):
+                self.conda = "deactiv" not in name
+                return True
+            if _VENV_SCRIPT.search(name):
+                self.venv = "deactiv" not in name
+                return True
         if name in {"workon", "layout"} or (name == "pyenv" and args[:1] == ["activate"]):
             self.venv = True
             return True
