@@ -68,13 +68,14 @@ def _ini(text: str) -> Iterator[Snippet]:
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if continued:
-            if line[:1].isspace() and line.strip():
+            goes_on = line[:1].isspace() and bool(line.strip())
+            if goes_on:
                 continued.append((line.strip(), (number, len(line) - len(line.lstrip()))))
                 if line.rstrip().endswith("\\"):
                     continue
             yield _joined(continued)
             continued = []
-            if line[:1].isspace() and line.strip():
+            if goes_on:
                 continue
         if not line.strip() or line.lstrip().startswith(("#", ";")):
             continue
