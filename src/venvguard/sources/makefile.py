@@ -132,7 +132,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         stripped = logical.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        yield from _read_time_shells(logical, row, variables)
+        assignment = _ASSIGNMENT.match(stripped)
+        yield from _read_time_shells(logical, row, assignment, variables)
         if stripped.startswith("define "):
             while index < len(lines) and not lines[index].strip().startswith("endef"):
                 index += 1
@@ -140,7 +141,6 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         if _CONDITIONAL.match(stripped):
             continue
-        assignment = _ASSIGNMENT.match(stripped)
         if assignment is not None:
             name = assignment.group("name")
             if name == ".RECIPEPREFIX":
@@ -191,14 +191,16 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh, joins=snippet.joins)
 
 
-def _read_time_shells(logical: str, row: int, variables: dict[str, str]) -> Iterator[Snippet]:
+def _read_time_shells(
+    logical: str, row: int, assignment: re.Match[str] | None, variables: dict[str, str]
+) -> Iterator[Snippet]:
     """The shell commands make runs while it reads a line that is not a recipe:
     ``$(shell ...)`` in a ``:=`` value or a line of its own, and a ``!=`` value.
 
     A ``=`` value runs its ``$(shell ...)`` only where it is used, in a recipe or another
     ``:=``; that is where it is read.
+    ``assignment`` is the line's own match of ``_ASSIGNMENT``, if it is one.
     """
-    assignment = _ASSIGNMENT.match(logical.strip())
     indent = len(logical) - len(logical.lstrip())
     calls: list[tuple[int, str]] = []
     if assignment is not None:
