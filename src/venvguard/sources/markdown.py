@@ -1,5 +1,8 @@
 """Markdown: fenced code blocks, also inside lists and blockquotes (markdown-it-py).
 
+A plain document, fences at the left margin and nothing that could hide them, is read
+without markdown-it (``fences``), with the same result.
+
 A reader follows a document top to bottom in one terminal, so the blocks of a file share
 one shell: a venv activated in one block is in effect in the next.
 """
@@ -9,30 +12,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from venvguard.sources.docblocks import block, language
+from venvguard.sources.fences import Block, plain_blocks
 from venvguard.sources.snippet import Snippet
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
-    from markdown_it import MarkdownIt
-
     if "```" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
         return
     lines = text.split("\n")
     first = True
-    # Only block structure matters; inline parsing is most of markdown-it's time.
-    for token in MarkdownIt("commonmark").disable("inline").parse(text):
-        if token.type not in {"fence", "code_block"} or token.map is None:
-            continue
-        content = token.content.split("\n")
+    for kind, opening, body, info in _code_blocks(text):
+        content = body.split("\n")
         if content and content[-1] == "":
             content.pop()
-        start = token.map[0] + (1 if token.type == "fence" else 0)
+        start = opening + (1 if kind == "fence" else 0)
         positions = []
         for offset, line in enumerate(content):
             raw = lines[start + offset].rstrip("\r") if start + offset < len(lines) else line
             column = len(raw) - len(line) if line and raw.endswith(line) else 0
             positions.append((start + offset + 1, column))
-        lang = language(token.info) if token.type == "fence" else ""
+        lang = language(info) if kind == "fence" else ""
         for snippet in block(path, lang, content, positions):
             yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=first)
             first = False
+
+
+def _code_blocks(text: str) -> list[Block]:
+    """The fenced and indented code blocks of ``text``, as markdown-it finds them."""
+    plain = plain_blocks(text)
+    if plain is not None:
+        return plain
+    from markdown_it import MarkdownIt
+
+    # Only block structure matters; inline parsing is most of markdown-it's time.
+    return [
+        Block(token.type, token.map[0], token.content, token.info)
+        for token in MarkdownIt("commonmark").disable("inline").parse(text)
+        if token.type in {"fence", "code_block"} and token.map is not None
+    ]
