@@ -159,3 +159,16 @@ def test_ignore_lines_that_cannot_match_settle_a_missing_venv_pattern_without_th
     assert "venvguard.ignore_shortcuts" in modules and "pathspec" not in modules
     findings = run_cli("check", "--select", "VG103", cwd=busy_repo.path).out
     assert ".gitignore: VG103" in findings and "`.venv/`" in findings
+
+
+def test_shell_scripts_and_plain_readmes_need_no_windows_reader_and_no_markdown_parser(
+    busy_repo: Repo,
+) -> None:
+    modules = imported_modules(busy_repo, "check", "--select", "VG3", "--no-cache")
+    assert "venvguard.shell.bash" in modules  # the script was parsed
+    assert "venvguard.shell.lines" not in modules  # PowerShell and batch only
+    assert not any(m == "markdown_it" or m.startswith("markdown_it.") for m in modules)
+    busy_repo.write("tools/setup.ps1", "pip install --user x\n")
+    busy_repo.commit()
+    modules = imported_modules(busy_repo, "check", "--select", "VG3", "--no-cache")
+    assert "venvguard.shell.lines" in modules

@@ -127,7 +127,7 @@ class Analyser(Record):
 
     def run(self, snippets: Iterable[Snippet]) -> None:
         """Analyse the snippets of one file in order, carrying state where they share a shell."""
-        from venvguard.shell import bash, lines
+        from venvguard.shell import bash
 
         state: ShellState | None = None
         for snippet in snippets:
@@ -141,6 +141,8 @@ class Analyser(Record):
             if snippet.dialect == "bash":
                 bash.analyse(self, text, state, frame)
             else:
+                from venvguard.shell import lines
+
                 lines.analyse(self, text, state, frame, snippet.dialect)
 
     def code(self, text: str, state: ShellState, frame: Frame, dialect: str = "bash") -> None:
@@ -148,11 +150,13 @@ class Analyser(Record):
         if frame.depth > MAX_DEPTH:
             self.too_deep.append(frame.positions.position(0, 0)[0])
             return
-        from venvguard.shell import bash, lines
-
         if dialect == "bash":
+            from venvguard.shell import bash
+
             bash.analyse(self, text, state, frame)
         else:
+            from venvguard.shell import lines
+
             lines.analyse(self, text, state, frame, dialect)
 
     def command(
