@@ -177,6 +177,8 @@ class Analyser(Record):
             depth=frame.depth + 1,
         )
         if unwrapped.code is not None:
+            if inner.elsewhere is None and state.evaluate(command.text):
+                return unwrapped
             self._nested_code(unwrapped.code, state, inner, dialect)
             return unwrapped
         if unwrapped.code_words:

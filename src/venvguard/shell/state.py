@@ -30,6 +30,8 @@ PREFIX_TEST = re.compile(
 _NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
 #: The working folder spelled out in front of a relative path (``$PWD/venv/bin``).
 _HERE = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)/")
+# Commands that print an activation for ``eval`` to run.
+_EVAL_ACTIVATE = re.compile(r"(?:\$\(|`)\s*(?:poetry\s+env|pdm\s+venv)\s+activate\b")
 _CONDA_PATH = re.compile(r"conda|mamba|miniforge|[/\\]envs[/\\]", re.IGNORECASE)
 _SYSTEM_BIN = re.compile(
     r"^(?:/usr(?:/local)?/s?bin|/s?bin|/opt/homebrew/bin|/usr/local/opt/[^/]+/bin|"
@@ -188,6 +190,9 @@ class ShellState(Record):
         if name in {"workon", "layout"} or (name == "pyenv" and args[:1] == ["activate"]):
             self.venv = True
             return True
+        if name == "pyenv" and args[:1] == ["deactivate"]:
+            self.venv = False
+            return True
         if name in {"poetry", "pipenv", "hatch", "pdm"} and args[:1] == ["shell"]:
             self.venv = True
             return True
@@ -199,8 +204,18 @@ class ShellState(Record):
             return True
         return False
 
+    def evaluate(self, text: str) -> bool:
+        """Update the state for an ``eval`` of a tool's activation; true if it was one."""
+        if _EVAL_ACTIVATE.search(text):
+            self.venv = True  # eval "$(poetry env activate)": Poetry 2's way in
+            return True
+        return False
+
     def _activate_script(self, path: str, args: list[str]) -> bool:
         script = basename(path).lower()
+        if script == "deactivate" and "/" not in path:
+            self.conda = False  # conda's old ``source deactivate``
+            return True
         if not script.startswith("activate"):
             if _VENV_SCRIPT.search(script):
                 # A helper sourced for its venv (virtualenv.sh, setup_venv.sh) activates it:
