@@ -467,3 +467,46 @@ def test_sudo_as_another_user_is_not_root(command: str, rule: str) -> None:
 def test_travis_wait_with_and_without_minutes() -> None:
     script = "travis_wait 30 pip install --user a\ntravis_wait sudo pip install b\n"
     assert [(line, code) for line, _, code in hits(script)] == [(1, "VG302"), (2, "VG301")]
+
+
+def test_poetry_2_activation_and_the_older_deactivations() -> None:
+    script = (
+        'eval "$(poetry env activate)"\npip install a\ndeactivate\n'
+        "eval $(pdm venv activate)\npip install b\ndeactivate\n"
+        "pyenv activate tools\npyenv deactivate\npip install c\n"  # 9
+        "source activate build\nsource deactivate\npip install d\n"  # 12
+        'eval "$(conda shell.bash hook)"\npip install e\n'  # 14: a hook, not an activation
+    )
+    assert hits(script) == [(9, 1, "VG305"), (12, 1, "VG305"), (14, 1, "VG305")]
+
+
+def test_a_loop_variable_takes_the_values_of_its_words() -> None:
+    script = (
+        'for PYBIN in /opt/python/*/bin; do\n  "${PYBIN}/pip" install -r dev.txt\ndone\n'
+        "for py in python3.10 python3.11; do $py -m pip install --user x; done\n"
+        "for v in .venv/bin /opt/venvs/a/bin; do $v/pip install y; done\n"
+        'for f in "$@"; do $f install z; done\n'  # 6: unknown values, nothing to say
+    )
+    assert hits(script) == [(2, 3, "VG305"), (4, 37, "VG302")]
+
+
+def test_an_install_handed_to_an_unknown_wrapper_is_still_an_install() -> None:
+    script = (
+        'sudo_if() { COMMAND="$*"; if [ "$(id -u)" = 0 ]; then su - "$U" -c "$COMMAND"; '
+        "else $COMMAND; fi; }\n"
+        "sudo_if /usr/local/bin/python -m pip install --user numpy\n"
+        "retry 3 pip install --user requests\n"
+        "log_info pip install is done\n"  # not followed by what pip install takes
+        "my_echo 'pip install --user x'\n"  # one quoted word: text, not a command
+        "git commit -m pip install\n"  # a known program's arguments
+    )
+    assert hits(script) == [(2, 9, "VG302"), (3, 9, "VG302")]
+
+
+def test_a_default_holding_an_expansion_is_expanded() -> None:
+    script = (
+        'PYTHON=${PYTHON:-"python"}\n'
+        'PIP_CALL="${PIP_CALL:-${PYTHON} -m pip install --user}"\n'
+        "${PIP_CALL} --upgrade pip\n"
+    )
+    assert hits(script) == [(3, 1, "VG302")]

@@ -10,6 +10,7 @@ it, most specific first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Final, Protocol
 
@@ -18,6 +19,7 @@ from venvguard.shell.commands import (
     Install,
     Invocation,
     Unwrapped,
+    basename,
     classify,
     stdin_install,
     unwrap,
@@ -25,6 +27,25 @@ from venvguard.shell.commands import (
 from venvguard.shell.state import ShellState, environment_of, folder_key
 from venvguard.shell.words import Command, Word
 from venvguard.sources.snippet import Snippet
+
+#: Programs whose arguments are text to show or match, never a command to run.
+_TEXT_TAKERS = re.compile(
+    r"(?:echo|printf|print|say|die|fatal|abort|git|grep|egrep|fgrep|rg|sed|awk|cat|test|\[|"
+    r"alias|complete|type|which|hash|whence|man|help|whatis|apropos|read|set|trap|declare|"
+    r"typeset|local|export|readonly|unset|return|exit|shift|comment|todo)$"
+    r"|.*(?:log|msg|message|warn|err|debug|note|info|title|header|banner|notify|report|fail)"
+)
+#: The words that can start an install handed to an unknown program.
+_RUNS_INSTALLS = re.compile(
+    r"(?:^|/)(?:pip[0-9.]*|python[0-9.]*|pypy[0-9.]*|py|uv|easy_install[-0-9.]*|setup\.py|"
+    r"sudo|doas)$",
+    re.IGNORECASE,
+)
+_RESERVED = frozenset(
+    {"if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until"}
+    | {"for", "in", "function", "select", "{", "}", "!", "[[", "]]", "(", ")"}
+)
+_WRAPPER_REACH = 8  # how far into an unknown program's arguments an install is looked for
 
 
 class Positions(Protocol):
@@ -166,8 +187,10 @@ class Analyser(Record):
         frame: Frame,
         after_get_pip: bool = False,
         dialect: str = "bash",
+        wrappers: bool = True,
     ) -> Unwrapped:
-        """Judge one simple command; returns it unwrapped for the front end's own needs."""
+        """Judge one simple command; returns it unwrapped for the front end's own needs.
+        With ``wrappers``, an unknown program's arguments are searched for an install."""
         unwrapped = unwrap(command.words, command.assignments)
         inner = Frame(
             frame.positions,
@@ -204,7 +227,33 @@ class Analyser(Record):
         rules = self._judge(invocation, unwrapped, inner, state, environment)
         if rules:
             self._record(command, frame.positions, rules, invocation.install)
+        elif invocation.install is None and wrappers:
+            self.wrapped(Command(words, {}, command.start, command.end), state, inner, dialect)
         return unwrapped
+
+    def wrapped(self, command: Command, state: ShellState, frame: Frame, dialect: str) -> None:
+        """A program or function this reading does not know, handed an install to run
+        (``retry 3 pip install x``, ``sudo_if python -m pip install x``): the install is
+        judged where it is written."""
+        words = command.words
+        name = basename(words[0].value).lower()
+        if len(words) < 2 or not name or name in _RESERVED or _TEXT_TAKERS.match(name):
+            return  # "" is no command at all, and a reserved word is broken syntax
+        for index in range(1, min(len(words), _WRAPPER_REACH)):
+            if words[index - 1].value == "-m":
+                return  # X -m pip: a Python of unknown kind, already judged as one
+            if _RUNS_INSTALLS.search(words[index].value):
+                inner = words[index:]
+                start = (inner[0].row, inner[0].column)
+                text = " ".join(word.value for word in inner)
+                self.command(
+                    Command(inner, {}, start, command.end, text),
+                    state,
+                    frame,
+                    dialect=dialect,
+                    wrappers=False,
+                )
+                return
 
     def _nested_code(self, code: Word, state: ShellState, frame: Frame, dialect: str) -> None:
         nested = frame.replace(positions=Nested(frame.positions, code.row, code.column))

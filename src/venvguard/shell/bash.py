@@ -43,6 +43,8 @@ _ALWAYS_VISIT = frozenset(
     | {"unset_command"}
 )
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_LOOP_VALUES = 4  # the loop values a body is read with, at most
 _NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
 
 
@@ -89,6 +91,7 @@ class _Walker:
         self.function_names: re.Pattern[bytes] | None = None
         self.called: set[str] = set()
         self.running: set[str] = set()
+        self.installing: set[str] = set()  # functions whose body was found installing
         #: The arguments of the function call being walked: ``$1``, ``"$@"`` in its body.
         self.arguments: list[Word] | None = None
         self.notable_arguments = False  # they hold an installer or environment word
@@ -145,6 +148,8 @@ class _Walker:
             self.children(node, state.copy())
         elif kind == "pipeline":
             self.pipeline(node, state)
+        elif kind == "for_statement":
+            self.loop(node, state)
         elif kind == "redirected_statement":
             self.redirected(node, state)
         elif kind == "test_command":
@@ -267,11 +272,18 @@ class _Walker:
                     _RELEVANT.search(word.value.encode("utf-8", "surrogateescape"))
                     for word in self.arguments
                 )
+                found = len(self.analyser.hits)
                 try:
                     self.visit(self.functions[name][0], state)
                 finally:
                     self.running.discard(name)
                     self.arguments, self.notable_arguments = outer
+                if len(self.analyser.hits) > found:
+                    self.installing.add(name)
+                elif name not in self.installing:
+                    # An install handed to it and run where this reading cannot follow
+                    # (COMMAND="$*"; $COMMAND) is judged where it is written.
+                    self.analyser.wrapped(command, state, self.frame, "bash")
             return None
         return self.analyser.command(command, state, self.frame, after_get_pip=after_get_pip)
 
@@ -286,6 +298,27 @@ class _Walker:
                     fed = True
             else:
                 self.visit(child, state)
+
+    def loop(self, node: Any, state: ShellState) -> None:
+        """``for NAME in WORDS; do BODY; done``: the body runs with NAME set to each word."""
+        variable = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        if variable is None or body is None:
+            self.children(node, state)
+            return
+        words: list[Word] = []
+        for child in node.children_by_field_name("value"):
+            self.substitutions(child, state)
+            words.extend(self.split(child, self.word(child, state)))
+        name = self.text(variable)
+        if not words or any(word.dynamic for word in words):
+            state.unset(name)  # "$@", $(ls): values this reading cannot know
+            self.visit(body, state)
+            return
+        # A few distinct values tell the installs apart (a venv's pip, the system's).
+        for value in list(dict.fromkeys(word.value for word in words))[:_LOOP_VALUES]:
+            state.assign(name, value)
+            self.visit(body, state)
 
     def redirected(self, node: Any, state: ShellState) -> None:
         body = node.child_by_field_name("body") or (node.children[0] if node.children else None)
@@ -459,7 +492,7 @@ class _Walker:
                 return Word(state.variables[name], False, row, column)
             default = match.group("default")
             if default is not None and match.group("op") and match.group("op").endswith(("-", "=")):
-                return Word(default.strip("\"'"), False, row, column)
+                return self.default(default.strip("\"'"), state, row, column)
             return Word(raw, True, row, column)
         name = raw[1:]
         if name.isdigit():
@@ -467,6 +500,23 @@ class _Walker:
         if name in state.variables:
             return Word(state.variables[name], False, row, column)
         return Word(raw, True, row, column)
+
+    @staticmethod
+    def default(text: str, state: ShellState, row: int, column: int) -> Word:
+        """The default of ``${NAME:-DEFAULT}``, its own variables expanded where known."""
+        if "$" not in text:
+            return Word(text, False, row, column)
+        unknown = "$(" in text
+
+        def value(reference: re.Match[str]) -> str:
+            nonlocal unknown
+            name = reference.group(1) or reference.group(2)
+            if name in state.variables:
+                return state.variables[name]
+            unknown = True
+            return reference.group(0)
+
+        return Word(_REFERENCE.sub(value, text), unknown, row, column)
 
     def argument(self, number: int, raw: str, row: int, column: int) -> Word:
         """``$1`` in the body of a function being called: that argument of the call."""
