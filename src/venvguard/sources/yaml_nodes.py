@@ -289,6 +289,8 @@ _SHELLS = {
     "zsh": "bash",
     "dash": "bash",
     "ksh": "bash",
+    "msys2": "bash",  # setup-msys2's shell
+    "wsl-bash": "bash",  # setup-wsl's shell
     "pwsh": "powershell",
     "powershell": "powershell",
     "cmd": "batch",
