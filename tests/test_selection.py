@@ -51,7 +51,9 @@ def test_inline_suppressions_in_every_comment_style(repo: Repo) -> None:
         "sudo pip install d\n"  # 6: ...does not cover the next line
         "sudo pip install e # VENVGUARD: IGNORE[vg3]\n",  # 7: prefix and case
     )
-    repo.write("run.bat", "REM venvguard: ignore[VG305]\npip install x\n")
+    repo.write(
+        "run.bat", "REM venvguard: ignore[VG305]\npip install x\n@rem venvguard: ignore\npip y\n"
+    )
     repo.write("README.md", "<!-- venvguard: ignore-file[VG305] -->\n\n    pip install y\n")
     project = Project(repo.path, is_git=True)
     suppress = Suppressions(project, {})
@@ -59,6 +61,7 @@ def test_inline_suppressions_in_every_comment_style(repo: Repo) -> None:
         [_finding("install.sh", line) for line in range(1, 8) if line not in {3, 5}]
         + [
             _finding("run.bat", 2, "VG305"),
+            _finding("run.bat", 4, "VG305"),
             _finding("README.md", 3, "VG305"),
             _finding("README.md", 3, "VG301"),
         ]

@@ -65,7 +65,7 @@ _DIRECTIVE = re.compile(
     r"(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?",
     re.IGNORECASE,
 )
-_COMMENT_ONLY = re.compile(r"""^\s*["']?\s*(?:#|//|REM\b|::|<!--|\.\.)""", re.IGNORECASE)
+_COMMENT_ONLY = re.compile(r"""^\s*["']?\s*(?:#|//|@?REM\b|::|<!--|\.\.)""", re.IGNORECASE)
 
 
 class _Directive(FrozenRecord):
