@@ -140,3 +140,14 @@ def test_batch_unset_variables_and_runas() -> None:
         (3, "VG301"),
         (4, "VG302"),
     ]
+
+
+def test_invoke_expression_with_its_command_parameter() -> None:
+    from venvguard.shell.analyser import Analyser
+    from venvguard.sources.registry import reader
+
+    analyser = Analyser()
+    text = 'Invoke-Expression -Command "pip install --user a"\niex -C "pip install --user b"\n'
+    analyser.run(reader("powershell")("setup.ps1", text))
+    found = sorted((hit.line, hit.column, hit.rules[0][0]) for hit in analyser.hits.values())
+    assert found == [(1, 29, "VG302"), (2, 9, "VG302")]

@@ -297,8 +297,11 @@ def _launched(words: list[Word], quoted: list[bool], batch: bool) -> tuple[Word,
         return rest[-1], "runas" if _ADMINISTRATOR.match(user) else None
     if batch:
         return None
-    if program in {"invoke-expression", "iex"} and len(rest) == 1:
-        return rest[0], None
+    if program in {"invoke-expression", "iex"}:
+        parameter = rest[0].value.lower() if rest else ""
+        if len(rest) == 2 and len(parameter) > 1 and "-command".startswith(parameter):
+            return rest[1], None  # -Command, or any prefix of it
+        return (rest[0], None) if len(rest) == 1 else None
     if program not in {"start-process", "saps"}:
         return None
     values: dict[str, list[Word]] = {}
