@@ -715,3 +715,35 @@ def test_shell_escapes_in_python_fences_of_docs() -> None:
     ]
     rst = ".. code-block:: python\n\n   import sys\n   !sudo pip install g\n"
     assert lines("rst", rst, outside_venv=False) == [(4, 5, "VG301")]
+
+
+def test_msys2_and_wsl_bash_steps_are_bash() -> None:
+    text = (
+        "jobs:\n  w:\n    defaults:\n      run:\n        shell: msys2 {0}\n    steps:\n"
+        "      - run: pip install --user pytest\n"  # 7
+        "      - run: sudo pip install a\n"  # 8
+        "        shell: wsl-bash {0}\n"
+    )
+    assert lines("github-workflow", text, path=".github/workflows/ci.yml") == [
+        (7, 14, "VG302"),
+        (8, 14, "VG301"),
+    ]
+
+
+def test_a_bare_greater_than_is_the_prompt_of_powershell_and_cmd_sessions() -> None:
+    text = (
+        "```powershell\n> pip install --user a\n```\n"  # 2
+        "```cmd\n> pip install --user b\nSuccessfully installed b\n```\n"  # 5
+        "```console\n$ cat <<EOF\n> pip install --user c\n> EOF\n```\n"  # 10: a heredoc line
+    )
+    assert lines("markdown", text) == [(2, 3, "VG302"), (5, 3, "VG302")]
+
+
+def test_a_dockerfile_block_keeps_its_environment_to_itself() -> None:
+    text = (
+        "```dockerfile\nFROM python:3.12\nENV PIP_TARGET=/usr/local/pip-global\n"
+        "RUN pip install a\n```\n"  # 4: VG304 (its own ENV)
+        "```dockerfile\nFROM ubuntu:jammy\nRUN pip3 install b\n```\n"  # 8: a new image
+        "```sh\npip install --user c\n```\n"  # 11: the reader's shell
+    )
+    assert lines("markdown", text, outside_venv=False) == [(4, 5, "VG304"), (11, 1, "VG302")]

@@ -75,7 +75,8 @@ def block(
     if lang in _PYTHON:
         from venvguard.sources.notebook import cell_snippets
 
-        yield from cell_snippets(content, positions)
+        for snippet in cell_snippets(content, positions):
+            yield Snippet(snippet.text, snippet.origins, snippet.dialect, fresh=False)
         return
     if lang in _POWERSHELL:
         dialect = "powershell"

@@ -33,8 +33,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             positions.append((start + offset + 1, column))
         lang = language(info) if kind == "fence" else ""
         for snippet in block(path, lang, content, positions):
-            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=first)
-            first = False
+            fresh = first or snippet.fresh
+            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=fresh)
+            # A Dockerfile's RUN has a shell of its own: the reader's next block starts anew.
+            first = snippet.fresh
 
 
 def _code_blocks(text: str) -> list[Block]:

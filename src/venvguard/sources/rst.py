@@ -56,5 +56,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             content.pop()
             positions.pop()
         for snippet in block(path, lang, content, positions):
-            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=first)
-            first = False
+            fresh = first or snippet.fresh
+            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=fresh)
+            # A Dockerfile's RUN has a shell of its own: the reader's next block starts anew.
+            first = snippet.fresh
