@@ -32,7 +32,8 @@ from venvguard.sources.snippet import Snippet
 _TEXT_TAKERS = re.compile(
     r"(?:echo|printf|print|say|die|fatal|abort|git|grep|egrep|fgrep|rg|sed|awk|cat|test|\[|"
     r"alias|complete|type|which|hash|whence|man|help|whatis|apropos|read|set|trap|declare|"
-    r"typeset|local|export|readonly|unset|return|exit|shift|comment|todo)$"
+    r"typeset|local|export|readonly|unset|return|exit|shift|comment|todo|"
+    r"write-\w+|out-\w+|select-string|sls|findstr|find|where|title|goto)$"
     r"|.*(?:log|msg|message|warn|err|debug|note|info|title|header|banner|notify|report|fail)"
 )
 #: The words that can start an install handed to an unknown program.
