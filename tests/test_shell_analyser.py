@@ -486,8 +486,9 @@ def test_a_loop_variable_takes_the_values_of_its_words() -> None:
         "for py in python3.10 python3.11; do $py -m pip install --user x; done\n"
         "for v in .venv/bin /opt/venvs/a/bin; do $v/pip install y; done\n"
         'for f in "$@"; do $f install z; done\n'  # 6: unknown values, nothing to say
+        "for PYBIN in /opt/python/${V}/bin; do ${PYBIN}/python -m pip install w; done\n"
     )
-    assert hits(script) == [(2, 3, "VG305"), (4, 37, "VG302")]
+    assert hits(script) == [(2, 3, "VG305"), (4, 37, "VG302"), (7, 39, "VG305")]
 
 
 def test_an_install_handed_to_an_unknown_wrapper_is_still_an_install() -> None:

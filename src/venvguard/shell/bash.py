@@ -311,11 +311,12 @@ class _Walker:
             self.substitutions(child, state)
             words.extend(self.split(child, self.word(child, state)))
         name = self.text(variable)
-        if not words or any(word.dynamic for word in words):
-            state.unset(name)  # "$@", $(ls): values this reading cannot know
+        if not words:
+            state.unset(name)  # for NAME; do: the script's arguments
             self.visit(body, state)
             return
-        # A few distinct values tell the installs apart (a venv's pip, the system's).
+        # A few distinct values tell the installs apart (a venv's pip, the system's). A value
+        # with an unknown part is kept as written, as an assignment keeps it.
         for value in list(dict.fromkeys(word.value for word in words))[:_LOOP_VALUES]:
             state.assign(name, value)
             self.visit(body, state)
