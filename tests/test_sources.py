@@ -747,3 +747,12 @@ def test_a_dockerfile_block_keeps_its_environment_to_itself() -> None:
         "```sh\npip install --user c\n```\n"  # 11: the reader's shell
     )
     assert lines("markdown", text, outside_venv=False) == [(4, 5, "VG304"), (11, 1, "VG302")]
+
+
+def test_a_stage_that_declares_a_global_arg_again_gets_its_default() -> None:
+    text = (
+        "ARG PIP_BREAK_SYSTEM_PACKAGES=1\nARG PIP_USER=1\n"
+        "FROM debian:bookworm\nARG PIP_BREAK_SYSTEM_PACKAGES\nRUN pip install x\n"  # 5
+        "FROM debian:bookworm\nRUN pip install y\n"  # 7: not declared in this stage
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [(5, 5, "VG303")]

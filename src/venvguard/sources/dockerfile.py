@@ -32,6 +32,7 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
     directives_allowed = True
     stages: dict[str, dict[str, str]] = {}
     env: dict[str, str] = {}
+    global_args: dict[str, str] | None = None
     dialect = "bash"
     index = 0
     while index < len(lines):
@@ -73,6 +74,8 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
                 body.append((index - 1, line))
             bodies.append(body)
         if keyword == "FROM":
+            if global_args is None:
+                global_args = env  # the ARGs before the first FROM: defaults a stage may declare
             words = stripped.split()
             image = words[1] if len(words) > 1 else ""
             env = dict(stages.get(image.lower(), {}))
@@ -80,7 +83,11 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
                 stages[words[3].lower()] = env
             continue
         if keyword in {"ENV", "ARG"}:
-            _set_env(env, _joined(parts, escape, first_column), keyword == "ARG")
+            rest = _joined(parts, escape, first_column)
+            if keyword == "ARG":
+                _set_args(env, rest, global_args or {})
+            else:
+                _set_env(env, rest)
             continue
         if keyword == "SHELL":
             dialect = _dialect(_joined(parts, escape, first_column))
@@ -110,21 +117,33 @@ def _joined(parts: list[tuple[int, str]], escape: str, first_column: int) -> str
     return " ".join(piece.strip() for piece in cleaned).partition(" ")[2]
 
 
-def _set_env(env: dict[str, str], rest: str, is_arg: bool) -> None:
+def _words(rest: str) -> list[str]:
     try:
-        words = shlex.split(rest, posix=True)
+        return shlex.split(rest, posix=True)
     except ValueError:
-        words = rest.split()
-    if not words:
-        return
-    if "=" not in words[0]:
-        if not is_arg and len(words) >= 2:
-            env[words[0]] = _expand(" ".join(words[1:]), env)
+        return rest.split()
+
+
+def _set_env(env: dict[str, str], rest: str) -> None:
+    words = _words(rest)
+    if words and "=" not in words[0]:
+        if len(words) >= 2:
+            env[words[0]] = _expand(" ".join(words[1:]), env)  # the old ENV NAME VALUE
         return
     for word in words:
         name, equals, value = word.partition("=")
         if equals:
             env[name] = _expand(value, env)
+
+
+def _set_args(env: dict[str, str], rest: str, global_args: dict[str, str]) -> None:
+    """``ARG NAME[=DEFAULT] ...``: a name without a default takes the global one, if any."""
+    for word in _words(rest):
+        name, equals, value = word.partition("=")
+        if equals:
+            env[name] = _expand(value, env)
+        elif name in global_args:
+            env[name] = global_args[name]
 
 
 def _expand(value: str, env: dict[str, str]) -> str:
