@@ -500,6 +500,8 @@ def test_an_install_handed_to_an_unknown_wrapper_is_still_an_install() -> None:
         "log_info pip install is done\n"  # not followed by what pip install takes
         "my_echo 'pip install --user x'\n"  # one quoted word: text, not a command
         "git commit -m pip install\n"  # a known program's arguments
+        "pipx run pip install x\nnox -s tests -- pip install x\nmake install pip\n"
+        "singularity exec img pip install --user x\n"  # a container's own
     )
     assert hits(script) == [(2, 9, "VG302"), (3, 9, "VG302")]
 

@@ -28,12 +28,15 @@ from venvguard.shell.state import ShellState, environment_of, folder_key
 from venvguard.shell.words import Command, Word
 from venvguard.sources.snippet import Snippet
 
-#: Programs whose arguments are text to show or match, never a command to run.
-_TEXT_TAKERS = re.compile(
+#: Programs whose arguments are never a command run here: text to show or match, targets
+#: and tasks, or a command run in a container or an environment the program makes.
+_NOT_WRAPPERS = re.compile(
     r"(?:echo|printf|print|say|die|fatal|abort|git|grep|egrep|fgrep|rg|sed|awk|cat|test|\[|"
     r"alias|complete|type|which|hash|whence|man|help|whatis|apropos|read|set|trap|declare|"
     r"typeset|local|export|readonly|unset|return|exit|shift|comment|todo|"
-    r"write-\w+|out-\w+|select-string|sls|findstr|find|where|title|goto)$"
+    r"write-\w+|out-\w+|select-string|sls|findstr|find|where|title|goto|"
+    r"make|gmake|just|task|invoke|nox|pipx|npm|npx|yarn|pnpm|cargo|go|mvn|gradle|"
+    r"singularity|apptainer|podman|buildah|nerdctl|lxc|vagrant|nix-shell|nix|guix|flatpak)$"
     r"|.*(?:log|msg|message|warn|err|debug|note|info|title|header|banner|notify|report|fail)"
 )
 #: The words that can start an install handed to an unknown program.
@@ -238,7 +241,7 @@ class Analyser(Record):
         judged where it is written."""
         words = command.words
         name = basename(words[0].value).lower()
-        if len(words) < 2 or not name or name in _RESERVED or _TEXT_TAKERS.match(name):
+        if len(words) < 2 or not name or name in _RESERVED or _NOT_WRAPPERS.match(name):
             return  # "" is no command at all, and a reserved word is broken syntax
         for index in range(1, min(len(words), _WRAPPER_REACH)):
             if words[index - 1].value == "-m":
