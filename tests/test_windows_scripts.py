@@ -143,23 +143,11 @@ def test_batch_unset_variables_and_runas() -> None:
 
 
 def test_invoke_expression_with_its_command_parameter() -> None:
-    from venvguard.shell.analyser import Analyser
-    from venvguard.sources.registry import reader
-
-    analyser = Analyser()
     text = 'Invoke-Expression -Command "pip install --user a"\niex -C "pip install --user b"\n'
-    analyser.run(reader("powershell")("setup.ps1", text))
-    found = sorted((hit.line, hit.column, hit.rules[0][0]) for hit in analyser.hits.values())
-    assert found == [(1, 29, "VG302"), (2, 9, "VG302")]
+    assert lines("powershell", text) == [(1, 29, "VG302"), (2, 9, "VG302")]
 
 
 def test_text_shown_by_powershell_and_batch_is_not_an_install() -> None:
-    from venvguard.shell.analyser import Analyser
-    from venvguard.sources.registry import reader
-
-    analyser = Analyser()
-    text = "Write-Host pip install --user a\nWrite-Output pip install --user b\n"
-    analyser.run(reader("powershell")("setup.ps1", text))
-    batch = "title pip install --user c\nfindstr pip install x\n"
-    analyser.run(reader("batch")("setup.bat", batch))
-    assert list(analyser.hits.values()) == []
+    text = "Write-Host pip install --user a\nWrite-Output pip install b\n"
+    assert lines("powershell", text) == []
+    assert lines("batch", "title pip install --user c\nfindstr pip install x\n") == []
