@@ -470,3 +470,146 @@ def test_gitlab_includes_that_loop_or_are_broken_end() -> None:
     }
     files = sorted(texts)
     assert included_files(texts.get, files) == {"ci/a.yml", "ci/b.yml", "ci/broken.yml"}
+
+
+def test_github_env_written_by_a_brace_group_or_a_heredoc() -> None:
+    text = (
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        '          { echo "UV_SYSTEM_PYTHON=1"\n'
+        "            echo OTHER=2\n"
+        '          } >> "$GITHUB_ENV"\n'
+        "      - run: uv pip install a\n"  # 9
+        "  u:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        '          cat >> "$GITHUB_ENV" <<EOF\n'
+        "          PIP_USER=1\n"
+        "          EOF\n"
+        "      - run: pip install b\n"  # 17
+        "  v:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          {\n"
+        "            echo PIP_USER=1\n"
+        "          }\n"
+        '          echo "DONE=1" >> "$GITHUB_ENV"\n'
+        "      - run: pip install c\n"  # 26
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [
+        (9, 14, "VG304"),
+        (17, 14, "VG302"),
+    ]
+
+
+def test_github_job_container_env_is_the_environment_of_its_steps() -> None:
+    text = (
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    container:\n"
+        "      image: python:3.12\n"
+        "      env:\n"
+        "        PIP_BREAK_SYSTEM_PACKAGES: 1\n"
+        "    steps:\n"
+        "      - run: pip install a\n"  # 9
+        "      - run: pip install b\n"  # 10
+        "        env:\n"
+        "          PIP_BREAK_SYSTEM_PACKAGES: 0\n"
+    )
+    assert lines("github-workflow", text, outside_venv=False) == [(9, 14, "VG303")]
+
+
+def test_gitlab_extends_carries_variables_and_inherit_drops_the_file_ones() -> None:
+    text = (
+        "variables:\n"
+        "  UV_SYSTEM_PYTHON: 1\n"
+        ".base:\n"
+        "  variables:\n"
+        "    PIP_USER: 1\n"
+        ".deeper:\n"
+        "  extends: .base\n"
+        "  variables:\n"
+        "    OTHER: x\n"
+        "one:\n"
+        "  extends: .base\n"
+        "  script:\n"
+        "    - pip install a\n"  # 13
+        "two:\n"
+        "  extends: [.other, .deeper]\n"
+        "  script:\n"
+        "    - pip install b\n"  # 17
+        "three:\n"
+        "  extends: .base\n"
+        "  variables:\n"
+        "    PIP_USER: 0\n"
+        "  script:\n"
+        "    - pip install c\n"  # 23
+        "four:\n"
+        "  inherit:\n"
+        "    variables: false\n"
+        "  script:\n"
+        "    - uv pip install d\n"  # 28
+        "five:\n"
+        "  script:\n"
+        "    - uv pip install e\n"  # 31
+        "six:\n"
+        "  inherit:\n"
+        "    variables: [OTHER]\n"
+        "  script:\n"
+        "    - uv pip install f\n"  # 36
+        "loop:\n"
+        "  extends: loop\n"
+        "  script:\n"
+        "    - pip install g\n"  # 40
+    )
+    assert lines("gitlab-ci", text, outside_venv=False, path=".gitlab-ci.yml") == [
+        (13, 7, "VG302"),
+        (17, 7, "VG302"),
+        (31, 7, "VG304"),
+    ]
+
+
+def test_circleci_executor_and_docker_environment() -> None:
+    text = (
+        "version: 2.1\n"
+        "executors:\n"
+        "  py:\n"
+        "    docker:\n"
+        "      - image: cimg/python:3.12\n"
+        "        environment:\n"
+        "          PIP_USER: 1\n"
+        "jobs:\n"
+        "  a:\n"
+        "    executor: py\n"
+        "    steps:\n"
+        "      - run: pip install a\n"  # 12
+        "  b:\n"
+        "    executor:\n"
+        "      name: py\n"
+        "    steps:\n"
+        "      - run: pip install b\n"  # 17
+        "  c:\n"
+        "    docker:\n"
+        "      - image: cimg/python:3.12\n"
+        "        environment:\n"
+        "          PIP_BREAK_SYSTEM_PACKAGES: 1\n"
+        "      - image: postgres\n"
+        "        environment:\n"
+        "          PIP_USER: 1\n"
+        "    steps:\n"
+        "      - run: pip install c\n"  # 27
+        "  d:\n"
+        "    steps:\n"
+        "      - run: pip install d\n"  # 30
+    )
+    assert lines("circleci", text, outside_venv=False) == [
+        (12, 14, "VG302"),
+        (17, 14, "VG302"),
+        (27, 14, "VG303"),
+    ]

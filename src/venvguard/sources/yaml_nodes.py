@@ -324,15 +324,49 @@ def written_env(text: str, file: str) -> dict[str, str]:
 
     GitHub's ``$GITHUB_ENV`` and CircleCI's ``$BASH_ENV`` are read again before every later
     step of the job, so what a step writes there is the environment of the steps after it.
-    Only literal values count; a computed one cannot be known here.
+    A line that redirects to the file writes what it echoes; a ``{ ... }`` or ``( ... )``
+    group closed by that line writes what its lines echo, and a heredoc it opens writes its
+    ``NAME=value`` lines. Only literal values count; a computed one cannot be known here.
     """
     found: dict[str, str] = {}
     if file not in text:
         return found
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         if file not in line:
             continue
-        for match in _EXPORTED.finditer(line):
-            if match.group("name") != file:
-                found[match.group("name")] = match.group("value")
+        written = [line]
+        if line.lstrip().startswith(("}", ")")):
+            written = _group_ending(lines, index)
+        heredoc = _HEREDOC.search(line)
+        if heredoc:
+            for body in lines[index + 1 :]:
+                if body.strip() == heredoc.group("end"):
+                    break
+                assignment = _ASSIGNMENT.fullmatch(body.strip())
+                if assignment:
+                    found[assignment.group("name")] = assignment.group("value")
+        for each in written:
+            for match in _EXPORTED.finditer(each):
+                if match.group("name") != file:
+                    found[match.group("name")] = match.group("value")
     return found
+
+
+_HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<end>[A-Za-z_][A-Za-z0-9_]*)")
+_ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'$`;|&>]*)")
+
+
+def _group_ending(lines: list[str], end: int) -> list[str]:
+    """The lines of the ``{ ... }`` or ``( ... )`` group that line ``end`` closes."""
+    depth = 0
+    for index in range(end, -1, -1):
+        stripped = lines[index].strip()
+        if stripped.startswith(("}", ")")):
+            depth += 1
+        opens = stripped.startswith(("{", "(")) and not stripped.endswith(("}", ")"))
+        if opens or stripped.endswith((" {", " (")):
+            depth -= 1
+            if depth == 0:
+                return lines[index : end + 1]
+    return [lines[end]]
