@@ -2,8 +2,8 @@
 
 The shell of a step is its ``shell:``, else the job's and then the workflow's
 ``defaults.run.shell``, else bash (PowerShell on a Windows runner). ``env:`` at workflow,
-job and step level is the step's environment, with what earlier steps of the job wrote to
-``$GITHUB_ENV``. Each step is a new shell.
+job (and the job's ``container:``) and step level is the step's environment, with what
+earlier steps of the job wrote to ``$GITHUB_ENV``. Each step is a new shell.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     if y.is_mapping(runs):
         yield from _steps(y.get(runs, "steps"), source, env, shell, "bash")
     for _, job in y.items(y.get(root, "jobs")):
-        job_env = y.env_of(y.get(job, "env"), env)
+        container_env = y.env_of(y.get(y.get(job, "container"), "env"), env)
+        job_env = y.env_of(y.get(job, "env"), container_env)
         runner = y.text_of(y.get(job, "runs-on")) or ""
         default = "powershell" if "windows" in runner.lower() else "bash"
         yield from _steps(
