@@ -343,7 +343,7 @@ def written_env(text: str, file: str) -> dict[str, str]:
             for body in lines[index + 1 :]:
                 if body.strip() == heredoc.group("end"):
                     break
-                assignment = _ASSIGNMENT.fullmatch(body.strip())
+                assignment = _HEREDOC_LINE.fullmatch(body.strip())
                 if assignment:
                     found[assignment.group("name")] = assignment.group("value")
         for each in written:
@@ -354,7 +354,7 @@ def written_env(text: str, file: str) -> dict[str, str]:
 
 
 _HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<end>[A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'$`;|&>]*)")
+_HEREDOC_LINE = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'$`;|&>]*)")
 
 
 def _group_ending(lines: list[str], end: int) -> list[str]:
