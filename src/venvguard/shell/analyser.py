@@ -102,6 +102,13 @@ class Frame(FrozenRecord):
         self.depth = depth
 
 
+#: Which rule a command reports when it breaks several: the most specific first.
+_PRECEDENCE = {
+    code: index
+    for index, code in enumerate(("VG301", "VG303", "VG304", "VG302", "VG305", "VG307", "VG306"))
+}
+
+
 class Hit(Record):
     """A command that breaks one or more rules; ``rules`` is (code, reason), best first."""
 
@@ -338,7 +345,12 @@ class Analyser(Record):
         if end_line < line or (end_line == line and end_column < column):
             end_line, end_column = line, column
         key = (line, column)
-        if key in self.hits:
+        seen = self.hits.get(key)
+        if seen is not None:
+            # The same code run again (a before_script every job shares, a function called
+            # twice): it breaks every rule it breaks in any of its runs.
+            merged = seen.rules + [rule for rule in rules if rule not in seen.rules]
+            seen.rules = sorted(merged, key=lambda rule: _PRECEDENCE.get(rule[0], 99))
             return
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
 
