@@ -613,3 +613,44 @@ def test_circleci_executor_and_docker_environment() -> None:
         (17, 14, "VG302"),
         (27, 14, "VG303"),
     ]
+
+
+def test_gitlab_extends_carries_scripts_into_the_job() -> None:
+    text = (
+        ".venv:\n"
+        "  before_script:\n"
+        "    - python -m venv v\n"
+        "    - source v/bin/activate\n"
+        ".user:\n"
+        "  script:\n"
+        "    - pip install a\n"  # 7
+        "test:\n"
+        "  extends: .venv\n"
+        "  script:\n"
+        "    - pip install b\n"
+        "user:\n"
+        "  extends: .user\n"
+        "  variables:\n"
+        "    PIP_USER: 1\n"
+    )
+    for outside_venv in (True, False):
+        assert lines("gitlab-ci", text, outside_venv, path=".gitlab-ci.yml") == [(7, 7, "VG302")]
+
+
+def test_a_script_run_by_several_jobs_is_judged_in_each() -> None:
+    text = (
+        "default:\n"
+        "  before_script:\n"
+        "    - pip install -r requirements.txt\n"  # 3
+        "plain:\n"
+        "  script: [pytest]\n"
+        "user:\n"
+        "  variables:\n"
+        "    PIP_USER: 1\n"
+        "  script: [pytest]\n"
+        "root:\n"
+        "  variables:\n"
+        "    PIP_BREAK_SYSTEM_PACKAGES: 1\n"
+        "  script: [pytest]\n"
+    )
+    assert lines("gitlab-ci", text, outside_venv=False, path=".gitlab-ci.yml") == [(3, 7, "VG303")]

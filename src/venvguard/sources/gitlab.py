@@ -4,7 +4,9 @@
 ``pre_get_sources_script`` hook get new ones. A CI/CD component's ``spec:`` header is a
 document of its own before the jobs. A job
 without its own ``before_script``/``after_script`` uses ``default:`` (or the old top-level
-keys). ``variables:`` of the file and of the job are the environment. ``!reference`` items
+keys). A job takes the keys it lacks from the jobs it ``extends``. ``variables:`` of the
+file (as the job's ``inherit:`` allows), of the jobs it extends and of the job are the
+environment. ``!reference`` items
 point at another job's script, which is checked where it is written.
 
 Files are GitLab CI by name (``.gitlab-ci.yml``, anything under ``.gitlab/ci/``), or because
@@ -44,20 +46,58 @@ def _document(root: Any, source: y.Source) -> Iterator[Snippet]:
     for name, job in y.items(root):
         if name in _NOT_JOBS or not y.is_mapping(job):
             continue
-        if not any(y.get(job, key) is not None for key in ("script", "before_script", "run")):
+        lineage = _lineage(root, job, frozenset({name}))
+        if all(_key(lineage, key) is None for key in ("script", "before_script", "run")):
             continue
-        job_env = y.env_of(y.get(job, "variables"), env)
-        hook = y.get(y.get(job, "hooks"), "pre_get_sources_script")
+        job_env = _inherited(env, job)
+        for each in reversed(lineage):
+            job_env = y.env_of(y.get(each, "variables"), job_env)
+        hook = y.get(_key(lineage, "hooks"), "pre_get_sources_script")
         for snippet in _items(hook, source, job_env):
             yield snippet.replace(env=job_env)
-        before = y.get(job, "before_script") or before_default
+        before = _key(lineage, "before_script") or before_default
         first = True
-        for node in (before, y.get(job, "script")):
+        for node in (before, _key(lineage, "script")):
             for snippet in _items(node, source, job_env):
                 yield snippet.replace(env=job_env, fresh=first)
                 first = False
-        for snippet in _items(y.get(job, "after_script") or after_default, source, job_env):
+        for snippet in _items(_key(lineage, "after_script") or after_default, source, job_env):
             yield snippet.replace(env=job_env)
+
+
+def _inherited(env: Mapping[str, str], job: Any) -> dict[str, str]:
+    """The file's ``variables`` a job takes, as its ``inherit: variables:`` says."""
+    choice = y.get(y.get(job, "inherit"), "variables")
+    if y.is_sequence(choice):
+        names = {y.text_of(item) for item in choice.value}
+        return {name: value for name, value in env.items() if name in names}
+    if y.is_scalar(choice) and str(choice.value).lower() == "false":
+        return {}
+    return dict(env)
+
+
+def _lineage(root: Any, job: Any, seen: frozenset[str]) -> list[Any]:
+    """A job, then the jobs it ``extends``, nearest first: of several, the last one listed
+    is the nearest, as its keys win."""
+    found = [job]
+    parents = y.get(job, "extends")
+    for node in reversed(parents.value if y.is_sequence(parents) else [parents]):
+        name = y.text_of(node) if y.is_scalar(node) else None
+        if not name or name in seen or len(seen) >= _DEEPEST_EXTENDS:
+            continue
+        parent = y.get(root, name)
+        if y.is_mapping(parent):
+            found.extend(_lineage(root, parent, seen | {name}))
+    return found
+
+
+#: GitLab itself stops at eleven levels of ``extends``.
+_DEEPEST_EXTENDS = 11
+
+
+def _key(lineage: list[Any], key: str) -> Any:
+    """A key of the nearest job of a lineage that has it."""
+    return next((found for job in lineage if (found := y.get(job, key)) is not None), None)
 
 
 def _items(node: Any, source: y.Source, env: Mapping[str, str]) -> Iterator[Snippet]:
