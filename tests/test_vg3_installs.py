@@ -276,3 +276,60 @@ def test_a_bug_on_one_file_is_a_notice_and_the_others_are_still_checked(
         assert found == [("b.sh", 2, 1, "VG301")]
         (notice,) = [n for n in report["notices"] if n["path"] == "a.sh"]
         assert "venvguard failed on this file (IndexError: no such group)" in notice["message"]
+
+
+def test_suppressions_of_commands_over_several_lines_and_blocks(repo: Repo) -> None:
+    repo.write(
+        "Dockerfile",
+        "FROM python:3.12\n"
+        "RUN pip install --user a \\\n"  # 2
+        "    --upgrade  # venvguard: ignore[VG302]\n"
+        "# venvguard: ignore[VG301]\n"
+        "RUN apt-get update \\\n"
+        "    # a comment inside the continuation\n"
+        "    && sudo pip install b\n"  # 7
+        "RUN sudo pip install c \\\n"  # 8: not covered by the next RUN's comment
+        "    d\n"
+        "RUN true  # venvguard: ignore[VG301]\n"
+        "RUN sudo pip install e\n",  # 11: a trailing comment of another command
+    )
+    repo.write(
+        "a.sh",
+        "sudo pip install f \\\n"
+        "  g  # venvguard: ignore[VG301]\n"
+        "echo done  # venvguard: ignore[VG301]\n"
+        "sudo pip install h\n",  # 4
+    )
+    repo.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |  # venvguard: ignore[VG301]\n"
+        "          sudo pip install i\n"
+        "      # venvguard: ignore[VG302]\n"
+        "      - run: |\n"
+        "          pip install --user j\n"
+        "          pip install --user k\n",  # 11
+    )
+    repo.write(
+        "README.md",
+        "<!-- venvguard: ignore[VG301] -->\n```bash\nsudo pip install l\nsudo pip install m\n```\n",
+    )
+    repo.write(
+        "docs/install.rst",
+        "Setup\n\n"
+        ".. venvguard: ignore[VG301]\n"
+        ".. code-block:: bash\n"
+        "   :caption: as root\n"
+        "\n"
+        "   sudo pip install n\n"
+        "   sudo pip install o\n",  # 8
+    )
+    found, _ = check(repo)
+    assert found == [
+        (".github/workflows/ci.yml", 11, 11, "VG302"),
+        ("Dockerfile", 8, 5, "VG301"),
+        ("Dockerfile", 11, 5, "VG301"),
+        ("README.md", 4, 1, "VG301"),
+        ("a.sh", 4, 1, "VG301"),
+        ("docs/install.rst", 8, 4, "VG301"),
+    ]

@@ -5,9 +5,10 @@ both a selected and an ignored prefix, the longer (more specific) one decides. R
 off by default (``VG306``, ``VG307``) are turned on only by their full code or by ``ALL``.
 
 Suppression happens after the checks: ``per-file-ignores`` by glob, and inline comments
-``venvguard: ignore[VG301]`` on the finding's line or alone on the line before, and
-``venvguard: ignore-file[VG305]`` anywhere in the file. Any comment marker works (``#``,
-``//``, ``REM``, ``::``, ``<!--``), so one syntax serves every kind of file.
+``venvguard: ignore[VG301]`` on the finding's lines or alone on the line before (see
+``_FileDirectives``), and ``venvguard: ignore-file[VG305]`` anywhere in the file. Any
+comment marker works (``#``, ``//``, ``REM``, ``::``, ``<!--``, ``..``), so one syntax
+serves every kind of file.
 """
 
 from __future__ import annotations
@@ -87,48 +88,100 @@ def _parse_codes(raw: str | None) -> tuple[str, ...] | None:
     return codes or None
 
 
-class _FileDirectives(Record):
-    __slots__ = ("by_line", "comment_lines", "whole_file")
+#: A line that opens a block of code whose first line a comment above it may speak for: a
+#: Markdown fence, a YAML block scalar (``run: |``), a reStructuredText code directive.
+_OPENS_BLOCK = re.compile(
+    r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:```|~~~)"
+    r"|(?:^|[:\-\s])[|>][-+0-9]*\s*(?:#.*)?$"
+    r"|^\s*\.\.\s+(?:code-block|code|sourcecode|prompt)::",
+)
+_RST_OPTION = re.compile(r"^\s*(?::[\w-]+:.*)?$")  # ``:caption: x``, or blank
+_MOST_OPTION_LINES = 8
 
-    def __init__(
-        self,
-        by_line: dict[int, _Directive] | None = None,
-        comment_lines: set[int] | None = None,
-        whole_file: list[_Directive] | None = None,
-    ) -> None:
-        self.by_line = {} if by_line is None else by_line
-        self.comment_lines = set() if comment_lines is None else comment_lines
-        self.whole_file = [] if whole_file is None else whole_file
+
+class _FileDirectives(Record):
+    """The suppression comments of one file, and the lines they may speak for.
+
+    A directive covers a command when it is on any line the command spans (a trailing
+    comment ends the last line of a continued command), or alone on the line before the
+    line the command starts on. That line is looked for above the start of a continued
+    line (``RUN a \\`` ... ``&& sudo pip install x``) and above the line that opens the
+    command's block (a fence, ``run: |``).
+    """
+
+    __slots__ = ("by_line", "comment_lines", "whole_file", "lines")
+
+    def __init__(self, lines: list[str] | None = None) -> None:
+        self.by_line: dict[int, _Directive] = {}
+        self.comment_lines: set[int] = set()  # lines holding only a comment
+        self.whole_file: list[_Directive] = []
+        self.lines = [] if lines is None else lines
 
     @classmethod
     def scan(cls, text: str) -> _FileDirectives:
-        found = cls()
         if "venvguard" not in text:
-            return found
-        for number, line in enumerate(text.split("\n"), start=1):
+            return cls()
+        found = cls(text.split("\n"))
+        for number, line in enumerate(found.lines, start=1):
+            if _COMMENT_ONLY.match(line):
+                found.comment_lines.add(number)
             match = _DIRECTIVE.search(line)
             if match is None:
                 continue
             directive = _Directive(_parse_codes(match.group("codes")))
             if match.group("kind").lower() == "ignore-file":
                 found.whole_file.append(directive)
-                continue
-            found.by_line[number] = directive
-            if _COMMENT_ONLY.match(line):
-                found.comment_lines.add(number)
+            else:
+                found.by_line[number] = directive
         return found
+
+    def _line(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def _continued(self, number: int) -> bool:
+        return self._line(number).rstrip().endswith(("\\", "`", "^"))
+
+    def _covers(self, number: int, code: str, alone: bool = True) -> bool:
+        directive = self.by_line.get(number)
+        if directive is None or not directive.covers(code):
+            return False
+        return not alone or number in self.comment_lines
 
     def suppresses(self, finding: Finding) -> bool:
         if any(d.covers(finding.code) for d in self.whole_file):
             return True
-        if finding.line is None:
+        if finding.line is None or not self.by_line:
             return False
-        here = self.by_line.get(finding.line)
-        if here is not None and here.covers(finding.code):
+        code = finding.code
+        last = max(finding.line, finding.end_line or finding.line)
+        if any(self._covers(n, code, alone=False) for n in range(finding.line, last + 1)):
             return True
-        before = finding.line - 1
-        above = self.by_line.get(before)
-        return above is not None and before in self.comment_lines and above.covers(finding.code)
+        if self._covers(finding.line - 1, code):
+            return True
+        start = self._logical_start(finding.line)
+        if start != finding.line and self._covers(start - 1, code):
+            return True
+        above = start - 1
+        while above > 0 and above + _MOST_OPTION_LINES > start:
+            if not _RST_OPTION.fullmatch(self._line(above)):
+                break
+            above -= 1  # a code directive's options and the blank line after them
+        if above > 0 and _OPENS_BLOCK.search(self._line(above)):
+            return self._covers(above, code, alone=False) or self._covers(above - 1, code)
+        return False
+
+    def _logical_start(self, line: int) -> int:
+        """The first line of the continued line that ``line`` is part of; comment lines
+        inside the continuation (as a Dockerfile allows) are part of it."""
+        start = line
+        while start > 1:
+            above = start - 1
+            while above > 1 and above in self.comment_lines and not self._continued(above):
+                above -= 1
+            if not self._continued(above):
+                return start
+            start = above
+        return start
 
 
 class Suppressions:
