@@ -513,3 +513,50 @@ def test_a_default_holding_an_expansion_is_expanded() -> None:
         "${PIP_CALL} --upgrade pip\n"
     )
     assert hits(script) == [(3, 1, "VG302")]
+
+
+def test_uv_aimed_at_a_system_interpreter_is_a_system_install() -> None:
+    script = (
+        "uv pip install --python /usr/bin/python3 a\n"
+        "uv pip install -p /usr/bin/python3.12 b\n"
+        "uv pip install --python=/usr/local/bin/python3.12 c\n"
+        "UV_PYTHON=/usr/bin/python3 uv pip install d\n"
+        "uv pip install --python .venv/bin/python e\n"
+        "uv pip install --python 3.12 f\n"
+        "uv pip sync -p /usr/bin/python3 requirements.txt\n"
+    )
+    assert hits(script) == [
+        (1, 1, "VG304"),
+        (2, 1, "VG304"),
+        (3, 1, "VG304"),
+        (4, 1, "VG304"),
+        (7, 1, "VG304"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("bash -euxo pipefail -c 'pip install --user a'", "VG302"),
+        ("bash -eo pipefail -c 'sudo pip install b'", "VG301"),
+        ('sudo bash -exo pipefail -c "pip install c"', "VG301"),
+        ("sh -o errexit -c 'sudo pip install d'", "VG301"),
+        ("bash -O extglob -c 'sudo pip install e'", "VG301"),
+        ("bash --norc -c 'sudo pip install f'", "VG301"),
+        ('su --command="pip install g" root', "VG301"),
+        ("su --command='pip install h'", "VG301"),
+        ("su -c'pip install i'", "VG301"),
+        ("su -l -c 'pip install j'", "VG301"),
+        ("env -S 'PIP_BREAK_SYSTEM_PACKAGES=1 pip install k'", "VG303"),
+        ("env -S 'sudo pip install l'", "VG301"),
+        ("env --split-string='pip install --user m'", "VG302"),
+        ("env -iS 'pip install --user n'", "VG302"),
+    ],
+)
+def test_shells_su_and_env_options_that_carry_code(command: str, rule: str) -> None:
+    assert [found for _, _, found in hits(command)] == [rule]
+
+
+def test_su_code_is_placed_where_it_is_written() -> None:
+    script = "true\nsu --command=\"pip install seven\" root\nsu -c'pip install nine'\n"
+    assert hits(script) == [(2, 15, "VG301"), (3, 7, "VG301")]

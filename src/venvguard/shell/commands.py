@@ -307,7 +307,8 @@ def _shell_code(words: Sequence[Word], index: int, result: Unwrapped) -> bool:
         if value.startswith(("-", "+")) and len(value) > 1 and not value.startswith("--"):
             if "c" in value[1:]:
                 wants_code = True
-            index += 1
+            # each o or O of a cluster (-euxo pipefail) takes the next word as its value
+            index += 1 + value.count("o", 1) + value.count("O", 1)
             continue
         if value.startswith("--"):
             index += 1
@@ -344,17 +345,25 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             user: str | None = None
             skip_value = False
             for position, word in enumerate(rest):
+                value = word.value
                 if skip_value:
                     skip_value = False
-                elif word.value in {"-c", "--command"} and position + 1 < len(rest):
+                elif value in {"-c", "--command"} and position + 1 < len(rest):
                     result.code = rest[position + 1]
                     skip_value = True
-                elif word.value.startswith("--command="):
-                    result.code = Word(word.value.partition("=")[2], word.dynamic)
-                elif word.value in _SU_OPTIONS_WITH_VALUE:
+                elif value.startswith("--command="):
+                    result.code = _attached(word, len("--command="))
+                elif value in _SU_OPTIONS_WITH_VALUE:
                     skip_value = True
-                elif user is None and not word.value.startswith("-"):
-                    user = word.value
+                elif value.startswith("-") and not value.startswith("--") and "c" in value:
+                    at = value.index("c") + 1  # -lc CODE, -cCODE
+                    if at < len(value):
+                        result.code = _attached(word, at)
+                    elif position + 1 < len(rest):
+                        result.code = rest[position + 1]
+                        skip_value = True
+                elif user is None and not value.startswith("-"):
+                    user = value
             result.as_root = "su" if _is_root(user) else None
             result.words = []
             return result
@@ -367,6 +376,12 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
                 return result
             index = _skip(words, index + 1, _Spec(), result.env)
             continue
+        if name == "env":
+            split = _split_string(words, index + 1)
+            if split is not None:
+                result.code_words = split
+                result.words = []
+                return result
         if name in _PLAIN_WRAPPERS:
             if name in {"gosu", "su-exec"} and index + 1 < len(words):
                 user = words[index + 1].value.partition(":")[0]
@@ -471,6 +486,31 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
 
 #: The actions of ``find`` that run a command on what it found.
 _FIND_ACTIONS = ("-exec", "-execdir", "-ok", "-okdir")
+
+
+def _attached(word: Word, at: int) -> Word:
+    """The value attached to an option word (``--command=CODE``, ``-cCODE``), placed where
+    it is written: a word whose text was changed is assumed to quote its value."""
+    column = word.column + at + (0 if word.exact else 1)
+    return Word(word.value[at:], word.dynamic, word.row, column, word.exact)
+
+
+def _split_string(words: Sequence[Word], index: int) -> list[Word] | None:
+    """The words ``env -S STRING ...`` runs: env splits STRING into words itself."""
+    while index < len(words):
+        value = words[index].value
+        if value == "--" or not value.startswith("-") or value == "-":
+            return None
+        if value.startswith("--split-string="):
+            return [_attached(words[index], len("--split-string=")), *words[index + 1 :]]
+        if value == "--split-string" or (not value.startswith("--") and value.endswith("S")):
+            return list(words[index + 1 :]) or None
+        if not value.startswith("--") and "S" in value:
+            return [_attached(words[index], value.index("S") + 1), *words[index + 1 :]]
+        index += 2 if value in {"-u", "-C", "--unset", "--chdir"} else 1
+    return None
+
+
 _SU_OPTIONS_WITH_VALUE = frozenset({"-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w"})
 
 
@@ -845,12 +885,22 @@ def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
     install.break_system = options.flag("--break-system-packages") or truthy(
         env.get("UV_BREAK_SYSTEM_PACKAGES")
     )
+    interpreter = options.value("--python") or env.get("UV_PYTHON")
     if options.flag("--system"):
         install.system = "--system"
     elif truthy(env.get("UV_SYSTEM_PYTHON")):
         install.system = "UV_SYSTEM_PYTHON"
+    elif interpreter and _is_system_python(interpreter):
+        install.system = f"--python {interpreter}"
     install.managed = install.system is None
     return Invocation(install=install)
+
+
+def _is_system_python(path: str) -> bool:
+    """Whether an interpreter path is one of the system's (``/usr/bin/python3``)."""
+    from venvguard.shell.state import environment_of  # state builds on this module
+
+    return environment_of(Word(path)) == "system"
 
 
 def _classify_easy_install(program: Word, args: Sequence[Word]) -> Invocation:
