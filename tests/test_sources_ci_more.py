@@ -654,3 +654,37 @@ def test_a_script_run_by_several_jobs_is_judged_in_each() -> None:
         "  script: [pytest]\n"
     )
     assert lines("gitlab-ci", text, outside_venv=False, path=".gitlab-ci.yml") == [(3, 7, "VG303")]
+
+
+def test_tox_setenv_is_the_environment_of_the_commands() -> None:
+    text = (
+        "[testenv]\n"
+        "setenv =\n"
+        "    PIP_USER = 1\n"
+        "    py311: OTHER=x\n"
+        "commands = pip install a\n"  # 5
+        "[testenv:lint]\n"
+        "commands = pip install b\n"  # 7: takes [testenv]'s setenv
+        "[testenv:docs]\n"
+        "set_env = PIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "commands =\n"
+        "    pip install c\n"  # 11
+        "[testenv:plain]\n"
+        "setenv =\n"
+        "    PIP_USER = 0\n"
+        "commands = pip install d\n"
+    )
+    assert lines("tox", text, path="tox.ini") == [
+        (5, 12, "VG302"),
+        (7, 12, "VG302"),
+        (11, 5, "VG303"),
+    ]
+    native = (
+        "[env_run_base]\n"
+        'set_env = { PIP_USER = "1" }\n'
+        'commands = [["pip", "install", "e"]]\n'  # 3
+        "[env.docs]\n"
+        'set_env = { PIP_BREAK_SYSTEM_PACKAGES = "true" }\n'
+        'commands = [["pip", "install", "f"]]\n'  # 6
+    )
+    assert lines("tox", native, path="tox.toml") == [(3, 15, "VG302"), (6, 15, "VG303")]

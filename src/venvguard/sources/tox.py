@@ -1,6 +1,7 @@
 """tox configuration: ``commands``, ``commands_pre``/``_post`` and ``install_command`` of each
 test environment. They run inside the environment tox made, so only flags (``sudo``,
-``--user``, ``--break-system-packages``) can be wrong there. ``{envpython}`` and
+``--user``, ``--break-system-packages``) and the environment's ``setenv`` (``PIP_USER``)
+can be wrong there; an environment without a ``setenv`` takes ``[testenv]``'s. ``{envpython}`` and
 ``{envbindir}`` are the environment's own; other substitutions are left as words. A line
 may start with a factor condition (``py311,linux: ``, ``!win: ``), which is not a command.
 A command that ends in a backslash goes on in the next line, as tox joins them.
@@ -62,8 +63,11 @@ def _ini(text: str) -> Iterator[Snippet]:
     referenced = frozenset(name.strip() for name in _REFERENCE.findall(text))
     section = ""
     key = ""
+    commands: list[tuple[str, Snippet]] = []  # with the section each is written in
+    settings: dict[str, dict[str, str]] = {}  # each section's ``setenv``
     # A command ending in a backslash goes on in the next line, as tox joins them.
     continued: list[tuple[str, tuple[int, int]]] = []
+    continued_in = ""
     broken: int | None = None  # the first section header without its closing bracket
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
@@ -73,7 +77,7 @@ def _ini(text: str) -> Iterator[Snippet]:
                 continued.append((line.strip(), (number, len(line) - len(line.lstrip()))))
                 if line.rstrip().endswith("\\"):
                     continue
-            yield _joined(continued)
+            commands.append((continued_in, _joined(continued)))
             continued = []
             if goes_on:
                 continue
@@ -96,21 +100,35 @@ def _ini(text: str) -> Iterator[Snippet]:
             value = line.strip()
             column = len(line) - len(line.lstrip())
         in_env = section.startswith("testenv") or section in referenced
+        factors = _FACTORS.match(value)
+        if key in {"setenv", "set_env"} and in_env:
+            setting = _SETTING.match(value[factors.end() :] if factors else value)
+            if setting is not None:
+                settings.setdefault(section, {})[setting["name"]] = setting["value"].strip()
+            continue
         if not in_env or key not in _COMMAND_KEYS or not value:
             continue
-        factors = _FACTORS.match(value)
         if factors is not None:
             value, column = value[factors.end() :], column + factors.end()
         stripped = value.lstrip("-! ")
         column += len(value) - len(stripped)
         if stripped.rstrip().endswith("\\"):
-            continued = [(stripped, (number, column))]
+            continued, continued_in = [(stripped, (number, column))], section
             continue
-        yield Snippet(_substituted(stripped), ((number, column),), managed=True)
+        commands.append(
+            (section, Snippet(_substituted(stripped), ((number, column),), managed=True))
+        )
     if continued:
-        yield _joined(continued)
+        commands.append((continued_in, _joined(continued)))
+    for name, snippet in commands:
+        # A test environment without a setenv of its own takes [testenv]'s.
+        env = settings.get(name, settings.get("testenv", {}) if name.startswith("testenv") else {})
+        yield snippet.replace(env=env) if env else snippet
     if broken is not None:
         raise SourceError("a section header without its closing bracket", broken)
+
+
+_SETTING = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)")
 
 
 def _joined(parts: Sequence[tuple[str, tuple[int, int]]]) -> Snippet:
@@ -166,29 +184,40 @@ def _native(text: str, table: tuple[str, ...]) -> Iterator[Snippet]:
         data = data.get(key) if isinstance(data, dict) else None
     if not isinstance(data, dict):
         return
-    environments = [data.get("env_run_base")]
+    base = data.get("env_run_base")
+    environments = [base]
     named = data.get("env")
     if isinstance(named, dict):
         environments.extend(named.values())
-    commands: list[list[object]] = []
+    base_env = _set_env(base, {})
+    commands: list[tuple[list[object], dict[str, str]]] = []
     for environment in environments:
         if not isinstance(environment, dict):
             continue
+        env = _set_env(environment, base_env)
         for key in _NATIVE_KEYS:
             listed = environment.get(key)
             if isinstance(listed, list):
-                commands.extend(c for c in listed if isinstance(c, list))
+                commands.extend((c, env) for c in listed if isinstance(c, list))
         if isinstance(environment.get("install_command"), list):
-            commands.append(environment["install_command"])
+            commands.append((environment["install_command"], env))
     if not commands:
         return
     places = _array_places(text, tomllib.loads)
-    for command in commands:
+    for command, env in commands:
         words = _words(command)
         place = places.get(repr(command))
         if not words or place is None:
             continue
-        yield Snippet(shlex.join(words), (place,), managed=True)
+        yield Snippet(shlex.join(words), (place,), env=env, managed=True)
+
+
+def _set_env(environment: object, base: dict[str, str]) -> dict[str, str]:
+    """An environment's ``set_env`` table of strings, over ``base``."""
+    table = environment.get("set_env") if isinstance(environment, dict) else None
+    if not isinstance(table, dict):
+        return base
+    return {**base, **{k: v for k, v in table.items() if isinstance(v, str)}}
 
 
 def _words(command: Sequence[object]) -> list[str]:
