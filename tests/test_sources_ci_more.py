@@ -688,3 +688,31 @@ def test_tox_setenv_is_the_environment_of_the_commands() -> None:
         'commands = [["pip", "install", "f"]]\n'  # 6
     )
     assert lines("tox", native, path="tox.toml") == [(3, 15, "VG302"), (6, 15, "VG303")]
+
+
+def test_make_canned_recipes_run_where_they_are_written() -> None:
+    text = (
+        "PIP = pip3\n"
+        "define INSTALL_DEPS\n"
+        "\t@sudo $(PIP) install -r requirements.txt\n"  # 3
+        "\tpip install --user \\\n"  # 4
+        "\t  tox\n"
+        "endef\n"
+        "define HELP\n"
+        "sudo pip install x is wrong\n"  # 8: text, never run
+        "endef\n"
+        "define WITH_ARGS =\n"
+        "python -m pip install --break-system-packages $(1)\n"  # 11
+        "endef\n"
+        "deps:\n"
+        "\t${INSTALL_DEPS}\n"
+        "help:\n"
+        '\t@echo "$$HELP"\n'
+        "other:\n"
+        "\t@$(call WITH_ARGS,flask)\n"
+    )
+    assert lines("makefile", text, outside_venv=False, path="Makefile") == [
+        (3, 3, "VG301"),
+        (4, 2, "VG302"),
+        (11, 1, "VG303"),
+    ]

@@ -5,7 +5,9 @@ A recipe line starts with a tab (or the ``.RECIPEPREFIX``) after a rule line; it
 the shell and removes the next line's leading tab), ``$$`` is a literal ``$``, and
 ``$(VAR)``/``${VAR}`` expand from the file's simple assignments. ``export VAR = value``
 puts the variable in every recipe's environment. ``$(shell ...)`` runs when make reads a
-``:=`` assignment or a line of its own, and a ``!=`` value is a command too.
+``:=`` assignment or a line of its own, and a ``!=`` value is a command too. A ``define``
+body that a recipe line runs whole (``$(NAME)``, ``$(call NAME,...)``) is read where it is
+written, once, each of its lines a recipe line; one that is only text is never read.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     # Target-specific assignments (``install: PIP = pip3``): (variables, exported) per target.
     per_target: dict[str, tuple[dict[str, str], set[str]]] = {}
     pending: list[_Pending] = []
+    #: ``define NAME`` ... ``endef``: the lines of each body, as a range of file lines.
+    defines: dict[str, tuple[int, int]] = {}
     oneshell = bool(re.search(r"^\.ONESHELL\s*:", text, re.MULTILINE))
     prefix = "\t"
     in_rule = False
@@ -135,8 +139,11 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         assignment = _ASSIGNMENT.match(stripped)
         yield from _read_time_shells(logical, row, assignment, variables)
         if stripped.startswith("define "):
+            body = index
             while index < len(lines) and not lines[index].strip().startswith("endef"):
                 index += 1
+            name = stripped.split()[1] if len(stripped.split()) > 1 else ""
+            defines[name.rstrip(":+?!=")] = (body, index)
             index += 1
             continue
         if _CONDITIONAL.match(stripped):
@@ -183,12 +190,54 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             scope.update(own)
             names |= own_exported
         env = {name: _finish(_expand(scope.get(name, ""), scope)) for name in sorted(names)}
+        canned = _CANNED.fullmatch(item.pieces[0][0].strip(" \t@+-"))
+        if canned is not None and len(item.pieces) == 1:
+            name = canned.group("name") or canned.group("braced") or canned.group("called")
+            if name in defines:
+                yield from _canned(lines, *defines.pop(name), scope, env, oneshell)
+                previous_rule = 0
+                continue
         snippet = _recipe(item.pieces, item.row, scope)
         if snippet is None:
             continue
         fresh = item.rule != previous_rule or not oneshell
         previous_rule = item.rule
         yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh, joins=snippet.joins)
+
+
+#: A recipe line that is a canned recipe, whole: ``$(NAME)``, ``${NAME}``, ``$(call NAME,..)``.
+_CANNED = re.compile(
+    r"\$\((?P<name>[\w.-]+)\)|\$\{(?P<braced>[\w.-]+)\}|\$\(call\s+(?P<called>[\w.-]+)[^()]*\)"
+)
+
+
+def _canned(
+    lines: list[str],
+    start: int,
+    end: int,
+    variables: dict[str, str],
+    env: dict[str, str],
+    oneshell: bool,
+) -> Iterator[Snippet]:
+    """The lines of a ``define`` body a recipe runs, where they are written: each one a
+    recipe line of its own (its own shell, unless ``.ONESHELL``)."""
+    index = start
+    first = True
+    while index < end:
+        raw = lines[index].rstrip("\r")
+        row = index
+        pieces = [(raw, 0)]
+        while pieces[-1][0].endswith("\\") and index + 1 < end:
+            index += 1
+            following = lines[index].rstrip("\r")
+            tab = 1 if following.startswith("\t") else 0
+            pieces.append((following[tab:], tab))
+        index += 1
+        snippet = _recipe(pieces, row, variables)
+        if snippet is not None:
+            fresh = first or not oneshell
+            first = False
+            yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh, joins=snippet.joins)
 
 
 def _read_time_shells(
