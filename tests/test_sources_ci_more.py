@@ -716,3 +716,15 @@ def test_make_canned_recipes_run_where_they_are_written() -> None:
         (4, 2, "VG302"),
         (11, 1, "VG303"),
     ]
+
+
+def test_a_run_with_an_anchor_or_a_tag_is_placed_at_its_command() -> None:
+    text = (
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: &inst sudo pip install a\n"
+        "      - run: !!str 'pip install --user b'\n"
+    )
+    assert lines("github-workflow", text) == [(5, 20, "VG301"), (6, 21, "VG302")]

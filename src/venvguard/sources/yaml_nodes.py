@@ -163,13 +163,27 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
         if traced is not None:
             origins, joins = traced
         else:
-            column = source.column(node.start_mark) + (1 if style in {"'", '"'} else 0)
+            column = source.column(node.start_mark) + _properties_length(source, node)
+            column += 1 if style in {"'", '"'} else 0
             count = text.count("\n") + 1
             origins = tuple((start_row + 1, column) for _ in range(count))
     text = _blank_templates(text)
     if not text.strip():
         return None
     return Snippet(text, origins, dialect, joins=joins, **extra)
+
+
+_PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)+")
+
+
+def _properties_length(source: Source, node: Any) -> int:
+    """How long the anchor and tag (``&install !!str``) before a scalar's text are, when the
+    parser's mark points at them."""
+    start = node.start_mark.index
+    if source.text[start : start + 1] not in {"&", "!"}:
+        return 0
+    found = _PROPERTIES.match(source.text, start)
+    return found.end() - start if found and "\n" not in found.group(0) else 0
 
 
 def _blank_templates(text: str) -> str:
