@@ -333,3 +333,15 @@ def test_suppressions_of_commands_over_several_lines_and_blocks(repo: Repo) -> N
         ("a.sh", 4, 1, "VG301"),
         ("docs/install.rst", 8, 4, "VG301"),
     ]
+
+
+def test_a_utf16_script_with_a_byte_order_mark_is_read(repo: Repo) -> None:
+    # Windows PowerShell 5.1 writes UTF-16 with a byte-order mark by default.
+    repo.write(
+        "setup.ps1", "\ufeffWrite-Host 'setting up'\r\npip install --user x\r\n".encode("utf-16-le")
+    )
+    repo.write("big.bat", "\ufeffpip install --user y\r\n".encode("utf-16-be"))
+    repo.write("broken.ps1", b"\xff\xfep\x00i\x00\x00")
+    found, report = check(repo)
+    assert found == [("big.bat", 1, 1, "VG302"), ("setup.ps1", 2, 1, "VG302")]
+    assert [n["path"] for n in report["notices"]] == ["broken.ps1"]

@@ -340,9 +340,9 @@ class Project:
     def read_text(self, relative: str) -> SourceText:
         """Decode a file of the project, once; never raises.
 
-        Text is UTF-8 (a BOM is dropped) or, failing that, Latin-1 with a notice. Files over
-        ``max_file_size``, with NUL bytes, unreadable, or links leading out of the project
-        give ``text=None`` and a notice saying why.
+        Text is UTF-8 (a BOM is dropped), UTF-16 with a BOM, or, failing those, Latin-1 with
+        a notice. Files over ``max_file_size``, with NUL bytes, unreadable, or links leading
+        out of the project give ``text=None`` and a notice saying why.
         """
         cached = self._texts.get(relative)
         if cached is None:
@@ -406,6 +406,11 @@ class Project:
         except OSError as error:
             reason = error.strerror or str(error)
             return SourceText(None, Notice(relative, None, f"skipped: cannot read: {reason}"))
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows PowerShell writes
+            try:
+                return SourceText(data.decode("utf-16").lstrip("\ufeff"))
+            except UnicodeDecodeError:
+                pass
         if b"\0" in data:
             return SourceText(None, Notice(relative, None, "skipped: binary content (NUL bytes)"))
         if data.startswith(b"\xef\xbb\xbf"):
