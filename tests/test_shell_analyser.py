@@ -560,19 +560,3 @@ def test_shells_su_and_env_options_that_carry_code(command: str, rule: str) -> N
 def test_su_code_is_placed_where_it_is_written() -> None:
     script = "true\nsu --command=\"pip install seven\" root\nsu -c'pip install nine'\n"
     assert hits(script) == [(2, 15, "VG301"), (3, 7, "VG301")]
-
-
-def test_break_system_packages_from_the_environment_does_nothing_in_a_venv() -> None:
-    script = (
-        "export PIP_BREAK_SYSTEM_PACKAGES=1\n"
-        "pip install a\n"  # 2
-        "/opt/v/bin/pip install b\n"
-        "python3 -m venv v\n"
-        ". v/bin/activate\n"
-        "pip install c\n"
-        "pip install --break-system-packages d\n"  # 7: asked for by hand
-        "sudo pip install e\n"  # 8
-        "deactivate\n"
-        "pip install f\n"  # 10
-    )
-    assert hits(script) == [(2, 1, "VG303"), (7, 1, "VG303"), (8, 1, "VG301"), (10, 1, "VG303")]

@@ -290,6 +290,17 @@ class Analyser(Record):
             if invocation.bare_pip:
                 rules.append(("VG306", "bare"))
             return rules
+        if frame.as_root:
+            rules.append(("VG301", frame.as_root))
+        if install.break_system:
+            rules.append(("VG303", "flag"))
+        if install.system:
+            rules.append(("VG304", install.system))
+        allowed_user = bool(
+            install.user and install.packages and set(install.packages) <= self.allow_user
+        )
+        if install.user and not allowed_user:
+            rules.append(("VG302", "user"))
         where = environment_of(install.program) if install.program is not None else None
         if where in {"system", "unknown"} and install.program is not None and state.venv_dirs:
             folder = folder_key(install.program.value).rpartition("/")[0]
@@ -305,19 +316,6 @@ class Analyser(Record):
             or where in {"venv", "conda", "unknown"}
             or (where is None and (state.venv or state.conda))
         )
-        in_venv = where == "venv" or (where is None and state.venv and not frame.as_root)
-        if frame.as_root:
-            rules.append(("VG301", frame.as_root))
-        # PIP_BREAK_SYSTEM_PACKAGES around an install into a venv does nothing there.
-        if install.break_system == "flag" or (install.break_system and not in_venv):
-            rules.append(("VG303", "flag"))
-        if install.system:
-            rules.append(("VG304", install.system))
-        allowed_user = bool(
-            install.user and install.packages and set(install.packages) <= self.allow_user
-        )
-        if install.user and not allowed_user:
-            rules.append(("VG302", "user"))
         if (
             self.outside_venv
             and not allowed_user

@@ -584,7 +584,7 @@ class Install(Record):
         bare_pip: bool = False,
         user: bool = False,
         packages: tuple[str, ...] | None = None,
-        break_system: str | None = None,
+        break_system: bool = False,
         system: str | None = None,
         local_target: bool = False,
         requires_venv: bool = False,
@@ -595,7 +595,7 @@ class Install(Record):
         self.bare_pip = bare_pip
         self.user = user
         self.packages = packages  # plain requirement names, for the allowlist
-        self.break_system = break_system  # "flag", "environment" (PIP_...), or None
+        self.break_system = break_system
         self.system = system  # why it targets the system: "--system", "--prefix /usr"
         self.local_target = local_target  # into a project folder: no environment is touched
         self.requires_venv = requires_venv  # the installer refuses to run outside a venv
@@ -683,22 +683,14 @@ def _requirement_names(options: Options) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _break_system(options: Options, from_environment: bool) -> str | None:
-    """Whether an install breaks the system's protection: by its ``flag``, or by the
-    ``environment`` it runs in (which a venv's pip ignores)."""
-    if options.flag("--break-system-packages"):
-        return "flag"
-    return "environment" if from_environment else None
-
-
 def _pip_install(
     tool: str, program: Word | None, options: Options, env: Mapping[str, str]
 ) -> Install:
     install = Install(tool, program)
     user = options.values.get("--user")  # False after --no-user, over the environment too
     install.user = user if isinstance(user, bool) else truthy(env_option(env, "--user"))
-    install.break_system = _break_system(
-        options, truthy(env_option(env, "--break-system-packages"))
+    install.break_system = options.flag("--break-system-packages") or truthy(
+        env_option(env, "--break-system-packages")
     )
     install.requires_venv = options.flag("--require-virtualenv") or truthy(
         env_option(env, "--require-virtualenv")
@@ -890,7 +882,9 @@ def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         return Invocation()
     install = _pip_install("uv pip", None, options, {})
     install.user = False
-    install.break_system = _break_system(options, truthy(env.get("UV_BREAK_SYSTEM_PACKAGES")))
+    install.break_system = options.flag("--break-system-packages") or truthy(
+        env.get("UV_BREAK_SYSTEM_PACKAGES")
+    )
     interpreter = options.value("--python") or env.get("UV_PYTHON")
     if options.flag("--system"):
         install.system = "--system"
