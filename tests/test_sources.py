@@ -756,3 +756,15 @@ def test_a_stage_that_declares_a_global_arg_again_gets_its_default() -> None:
         "FROM debian:bookworm\nRUN pip install y\n"  # 7: not declared in this stage
     )
     assert lines("dockerfile", text, outside_venv=False) == [(5, 5, "VG303")]
+
+
+def test_doc_sessions_with_a_root_prompt() -> None:
+    text = (
+        "```console\n"
+        "root@box:/# pip install --user a\n"  # 2
+        "Collecting a\n"
+        "[root@box app]# pip install --break-system-packages b\n"  # 4
+        "# pip install --user c is a comment here\n"
+        "```\n"
+    )
+    assert lines("markdown", text, outside_venv=False) == [(2, 13, "VG302"), (4, 17, "VG303")]

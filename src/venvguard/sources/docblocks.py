@@ -45,6 +45,8 @@ _COMMAND_LINE = re.compile(
 _PROMPT = re.compile(
     r"^(?:\([^)]*\)\s*)?(?:[\w.@~:/\\-]*\s?|\[[^\]\n]*\]\s?)?[$%\u276f\u279c\u03bb\u00bb]\s"
     r"|^(?:\([^)]*\)\s*)?(?:PS\b[^>\n]*|[A-Za-z]:\\[^>\n]*)>\s?|^>>>\s"
+    # root's prompt ends in "#": only with its user@host, as a bare "#" starts a comment
+    r"|^(?:[\w.-]+@[\w.-]+:[^\s#]*|\[[\w.-]+@[^\]\n]*\])#\s"
 )
 
 
