@@ -345,3 +345,19 @@ def test_a_utf16_script_with_a_byte_order_mark_is_read(repo: Repo) -> None:
     found, report = check(repo)
     assert found == [("big.bat", 1, 1, "VG302"), ("setup.ps1", 2, 1, "VG302")]
     assert [n["path"] for n in report["notices"]] == ["broken.ps1"]
+
+
+def test_code_left_open_at_the_end_of_a_file_is_a_notice(repo: Repo) -> None:
+    repo.write("Dockerfile", "FROM python:3.12\nRUN <<EOF\nsudo pip install a\n")
+    repo.write("open_if.sh", "if true; then\n  sudo pip install b\n")
+    repo.write("fine.sh", "if true; then\n  sudo pip install c\nfi\n")
+    found, report = check(repo)
+    assert found == [
+        ("Dockerfile", 3, 1, "VG301"),
+        ("fine.sh", 2, 3, "VG301"),
+        ("open_if.sh", 2, 3, "VG301"),
+    ]
+    assert sorted((n["path"], n["line"]) for n in report["notices"]) == [
+        ("Dockerfile", 2),
+        ("open_if.sh", 1),
+    ]

@@ -78,6 +78,8 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
     walker = _Walker(analyser, source, text.isascii(), frame)
     walker.visit(tree.root_node, state)
     walker.finish()
+    if tree.root_node.has_error:
+        walker.left_open(tree.root_node)
 
 
 class _Walker:
@@ -175,6 +177,19 @@ class _Walker:
                 node,
             )
             row, column = self.point(culprit.start_point)
+            self.analyser.problems.append(self.frame.positions.position(row, column)[0])
+
+    def left_open(self, root: Any) -> None:
+        """A construct the code never closes (``if`` without ``fi``) has a missing token,
+        not an error node: say where the construct starts, if it holds an installer."""
+        node, parent = root, root
+        while node is not None and not node.is_missing:
+            parent = node
+            node = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if node is not None and _INSTALLER_WORD.search(
+            self.source[parent.start_byte : parent.end_byte]
+        ):
+            row, column = self.point(parent.start_point)
             self.analyser.problems.append(self.frame.positions.position(row, column)[0])
 
     def finish(self) -> None:

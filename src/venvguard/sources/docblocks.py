@@ -144,7 +144,7 @@ def _dockerfile(
     if not positions:
         return
     first_line = positions[0][0]
-    for snippet in dockerfile.snippets(path, "\n".join(content), first_line):
+    for snippet in dockerfile.snippets(path, "\n".join(content), first_line, whole=False):
         origins = tuple(
             (line, column + _column_at(positions, line - first_line))
             for line, column in snippet.origins

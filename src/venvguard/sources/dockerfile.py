@@ -16,7 +16,7 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from venvguard.sources.snippet import Snippet
+from venvguard.sources.snippet import Snippet, SourceError
 
 _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -26,8 +26,11 @@ _VARIABLE = re.compile(
 )
 
 
-def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
+def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> Iterator[Snippet]:
+    """The ``RUN`` code of a Dockerfile; ``whole``: a file, not an example in a document,
+    where a heredoc left open at the end is a ``SourceError`` once the rest is read."""
     lines = text.split("\n")
+    unclosed: int | None = None  # the first line of a RUN whose heredoc never ends
     escape = "\\"
     directives_allowed = True
     stages: dict[str, dict[str, str]] = {}
@@ -72,6 +75,8 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
                 if (line.lstrip("\t") if strip_tabs else line) == delimiter:
                     break
                 body.append((index - 1, line))
+            else:
+                unclosed = unclosed or parts[0][0] + first_line
             bodies.append(body)
         if keyword == "FROM":
             if global_args is None:
@@ -105,6 +110,8 @@ def snippets(path: str, text: str, first_line: int = 1) -> Iterator[Snippet]:
             dialect=dialect,
             first_line=first_line,
         )
+    if unclosed is not None and whole:
+        raise SourceError("a heredoc that is never closed", unclosed)
 
 
 def _continues(line: str, escape: str) -> bool:
