@@ -768,3 +768,18 @@ def test_doc_sessions_with_a_root_prompt() -> None:
         "```\n"
     )
     assert lines("markdown", text, outside_venv=False) == [(2, 13, "VG302"), (4, 17, "VG303")]
+
+
+def test_dockerfile_stages_with_a_platform_flag_still_inherit() -> None:
+    text = (
+        "ARG PIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "FROM --platform=${BUILDPLATFORM} debian:12 AS base_host\n"
+        "ARG PIP_BREAK_SYSTEM_PACKAGES\n"
+        "FROM base_host AS converter\n"
+        "RUN pip3 install a\n"  # 5
+        "FROM --platform=linux/amd64 debian:12 AS p2\n"
+        "ENV PIP_USER=1\n"
+        "from  --platform=$TARGETPLATFORM  p2  as  c2\n"
+        "RUN pip3 install b\n"  # 9
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [(5, 5, "VG303"), (9, 5, "VG302")]

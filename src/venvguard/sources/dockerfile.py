@@ -81,7 +81,7 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
         if keyword == "FROM":
             if global_args is None:
                 global_args = env  # the ARGs before the first FROM: defaults a stage may declare
-            words = stripped.split()
+            words = [word for word in stripped.split() if not word.startswith("--")]
             image = words[1] if len(words) > 1 else ""
             env = dict(stages.get(image.lower(), {}))
             if len(words) >= 4 and words[2].upper() == "AS":
