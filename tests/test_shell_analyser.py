@@ -560,3 +560,17 @@ def test_shells_su_and_env_options_that_carry_code(command: str, rule: str) -> N
 def test_su_code_is_placed_where_it_is_written() -> None:
     script = "true\nsu --command=\"pip install seven\" root\nsu -c'pip install nine'\n"
     assert hits(script) == [(2, 15, "VG301"), (3, 7, "VG301")]
+
+
+def test_assignments_alone_on_a_line_are_no_prefix_of_the_next_command() -> None:
+    # tree-sitter-bash may read "A=1 B=2", a blank line and a command as one command
+    script = (
+        "REPO=$GITHUB_REPOSITORY BRANCH=$GITHUB_REF_NAME\n"
+        'sudo python3 -m pip install "https://github.com/$REPO/archive/$BRANCH.tar.gz"\n'
+        "PIP_USER=1 OTHER=2\n"
+        "\n"
+        "pip install --upgrade foo\n"
+        "export PIP_USER\n"
+        "pip install bar\n"
+    )
+    assert hits(script) == [(2, 1, "VG301"), (5, 1, "VG305"), (7, 1, "VG302")]

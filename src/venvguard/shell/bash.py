@@ -215,9 +215,16 @@ class _Walker:
         words: list[Word] = []
         assignments: dict[str, str] = {}
         named_by_call = False  # the command is "$@" of a function: it is written at the call
+        name = node.child_by_field_name("name")
+        start_node = node
         for child in node.children:
             kind = child.type
-            if kind == "variable_assignment":
+            if kind == "variable_assignment" and name is not None and self.own_line(child, name):
+                # tree-sitter-bash may join "A=1 B=2" on a line of their own to the next
+                # command; the shell sets them as plain variables.
+                self.assignment(child, state, exported=False)
+                start_node = name
+            elif kind == "variable_assignment":
                 name_node = child.child_by_field_name("name")
                 value_node = child.child_by_field_name("value")
                 self.substitutions(child, state)
@@ -245,11 +252,17 @@ class _Walker:
         if named_by_call:
             start = end = (words[0].row, words[0].column)
             return Command(words, assignments, start, end, " ".join(w.value for w in words))
-        start = self.point(node.start_point)
+        start = self.point(start_node.start_point)
         end = self.point(node.end_point)
         # A command continued over lines with backslashes reads as the one line it runs as.
-        shown = " ".join(self.text(node).replace("\\\n", " ").split())
+        text = self.source[start_node.start_byte : node.end_byte].decode("utf-8", "replace")
+        shown = " ".join(text.replace("\\\n", " ").split())
         return Command(words, assignments, start, end, shown)
+
+    def own_line(self, assignment: Any, name: Any) -> bool:
+        """Whether an assignment ends a line before the command's name starts."""
+        between = self.source[assignment.end_byte : name.start_byte]
+        return b"\n" in between.replace(b"\\\n", b"")
 
     @staticmethod
     def split(node: Any, word: Word) -> list[Word]:
