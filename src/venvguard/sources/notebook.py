@@ -53,20 +53,35 @@ def _lines(source: Any) -> list[str]:
 
 
 class _Locator:
-    """Finds the file line of each source line, searching forward from the last one."""
+    """Finds the file line of each source line, searching forward from the last one.
+
+    Lines are counted from where the last count stopped, so a notebook is read once
+    however many lines it has.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.position = 0
+        self._counted = 0  # text before this index has had its newlines counted
+        self._newlines = 0
+
+    def _number(self, index: int) -> int:
+        if index < self._counted:
+            return self.text.count("\n", 0, index) + 1
+        self._newlines += self.text.count("\n", self._counted, index)
+        self._counted = index
+        return self._newlines + 1
+
+    def _column(self, index: int) -> int:
+        return index - (self.text.rfind("\n", 0, index) + 1) + 1
 
     def find(self, line: str) -> tuple[int, int]:
         for encoded in (json.dumps(line, ensure_ascii=False), json.dumps(line)):
             found = self.text.find(encoded, self.position)
             if found >= 0:
                 self.position = found + len(encoded)
-                line_start = self.text.rfind("\n", 0, found) + 1
-                return self.text.count("\n", 0, found) + 1, found - line_start + 1
-        return self.text.count("\n", 0, self.position) + 1, 0
+                return self._number(found), self._column(found)
+        return self._number(self.position), 0
 
     def find_all(self, lines: list[str]) -> list[tuple[int, int]]:
         """Positions of the lines of a source written as one JSON string, on one file line."""
@@ -76,8 +91,7 @@ class _Locator:
             if found < 0:
                 continue
             self.position = found + len(encoded)
-            number = self.text.count("\n", 0, found) + 1
-            column = found - (self.text.rfind("\n", 0, found) + 1) + 1
+            number, column = self._number(found), self._column(found)
             positions = []
             for line in lines:
                 positions.append((number, column))
