@@ -9,6 +9,7 @@ length, keeping columns.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -25,10 +26,13 @@ class Source:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.split("\n")
+        self._breaks: list[int] | None = None  # where each line's newline is
 
     def row(self, mark: Any) -> int:
         """The 0-based line (counted at newlines) of a mark."""
-        return self.text.count("\n", 0, mark.index)
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._breaks, mark.index)
 
     def column(self, mark: Any) -> int:
         return int(mark.index) - (self.text.rfind("\n", 0, mark.index) + 1)
