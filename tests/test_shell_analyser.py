@@ -574,3 +574,15 @@ def test_assignments_alone_on_a_line_are_no_prefix_of_the_next_command() -> None
         "pip install bar\n"
     )
     assert hits(script) == [(2, 1, "VG301"), (5, 1, "VG305"), (7, 1, "VG302")]
+
+
+def test_an_install_staged_under_a_root_folder_is_no_system_install() -> None:
+    script = (
+        'python setup.py install --prefix=/usr --root="$pkgdir" --optimize=1\n'
+        'pip install --prefix=/usr --root "$DESTDIR" .\n'
+        "pip install --prefix=$APP_PREFIX --root=/ .\n"
+        "pip install --prefix=/usr --root=/ a\n"  # 4: the root is the system's own
+        "python setup.py install --prefix=/usr/local\n"  # 5
+        "pip install --root /usr/lib/python3/dist-packages b\n"  # 6
+    )
+    assert hits(script) == [(4, 1, "VG304"), (5, 1, "VG304"), (6, 1, "VG304")]

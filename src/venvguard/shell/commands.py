@@ -697,17 +697,30 @@ def _pip_install(
     )
     for option in ("--target", "--prefix", "--root"):
         destination = options.value(option) or env_option(env, option)
-        if destination is None:
+        if destination is None or (option == "--root" and _is_slash(destination)):
             continue
         kind = target_kind(destination)
         if kind == "system":
             install.system = f"{option} {destination}"
         elif kind == "user":
             install.user = True
-        elif option != "--root" or install.system is None:
+        else:
             install.local_target = True
+    _unless_staged(install, options.value("--root") or env_option(env, "--root"))
     install.packages = _requirement_names(options)
     return install
+
+
+def _is_slash(path: str) -> bool:
+    return path.strip("\"'") in {"/", "//"}
+
+
+def _unless_staged(install: Install, root: str | None) -> None:
+    """An install under a ``--root`` folder of the project (a package build's ``$pkgdir``,
+    ``$DESTDIR``) stages files; its ``--prefix /usr`` says where they will go later."""
+    if root is not None and not _is_slash(root) and target_kind(root) == "local":
+        install.system = None
+        install.local_target = True
 
 
 def _is_help_or_dry(options: Options) -> bool:
@@ -929,6 +942,7 @@ def _classify_script(
         if not {"install", "develop"} & set(values):
             return Invocation()
         install = Install("setup.py", program)
+        root: str | None = None
         for position, value in enumerate(values):
             if value == "--user":
                 install.user = True
@@ -937,6 +951,10 @@ def _classify_script(
                     destination = value.partition("=")[2] or (
                         values[position + 1] if position + 1 < len(values) else ""
                     )
+                    if option == "--root":
+                        root = destination
+                        if _is_slash(destination):
+                            continue
                     kind = target_kind(destination)
                     if kind == "system":
                         install.system = f"{option} {destination}"
@@ -944,6 +962,7 @@ def _classify_script(
                         install.user = True
                     else:
                         install.local_target = True
+        _unless_staged(install, root)
         return Invocation(install=install)
     if "get-pip" in script_name:
         options = parse_install_options(values)
