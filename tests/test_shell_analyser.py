@@ -586,3 +586,15 @@ def test_an_install_staged_under_a_root_folder_is_no_system_install() -> None:
         "pip install --root /usr/lib/python3/dist-packages b\n"  # 6
     )
     assert hits(script) == [(4, 1, "VG304"), (5, 1, "VG304"), (6, 1, "VG304")]
+
+
+def test_removing_the_externally_managed_marker_breaks_the_system_protection() -> None:
+    script = (
+        "pip install a\n"  # 1: before it, outside a venv
+        "sudo rm -f /usr/lib/python3.*/EXTERNALLY-MANAGED\n"
+        "pip install b\n"  # 3
+        "python3 -m venv v && v/bin/pip install c\n"
+    )
+    assert hits(script) == [(1, 1, "VG305"), (3, 1, "VG303")]
+    found = "find /usr/lib -name EXTERNALLY-MANAGED -delete\npip3 install d\n"
+    assert hits(found) == [(2, 1, "VG303")]

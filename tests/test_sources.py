@@ -783,3 +783,16 @@ def test_dockerfile_stages_with_a_platform_flag_still_inherit() -> None:
         "RUN pip3 install b\n"  # 9
     )
     assert lines("dockerfile", text, outside_venv=False) == [(5, 5, "VG303"), (9, 5, "VG302")]
+
+
+def test_dockerfile_removing_the_externally_managed_marker_lasts_for_the_stage() -> None:
+    text = (
+        "FROM debian:12 AS base\n"
+        "RUN rm /usr/lib/python3.11/EXTERNALLY-MANAGED\n"
+        "RUN pip install a\n"  # 3
+        "FROM base AS app\n"
+        "RUN pip install b\n"  # 5
+        "FROM debian:12\n"
+        "RUN pip install c\n"
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [(3, 5, "VG303"), (5, 5, "VG303")]

@@ -251,9 +251,10 @@ def _message(code: str, reason: str, text: str) -> str:
             "a virtual environment instead (or use pipx for a command-line tool)"
         )
     if code == "VG303":
+        how = "its EXTERNALLY-MANAGED marker was removed" if reason == "marker" else None
         return (
             f"{command} breaks the system Python's install protection "
-            "(--break-system-packages); install into a virtual environment instead"
+            f"({how or '--break-system-packages'}); install into a virtual environment instead"
         )
     if code == "VG304":
         return (

@@ -290,17 +290,6 @@ class Analyser(Record):
             if invocation.bare_pip:
                 rules.append(("VG306", "bare"))
             return rules
-        if frame.as_root:
-            rules.append(("VG301", frame.as_root))
-        if install.break_system:
-            rules.append(("VG303", "flag"))
-        if install.system:
-            rules.append(("VG304", install.system))
-        allowed_user = bool(
-            install.user and install.packages and set(install.packages) <= self.allow_user
-        )
-        if install.user and not allowed_user:
-            rules.append(("VG302", "user"))
         where = environment_of(install.program) if install.program is not None else None
         if where in {"system", "unknown"} and install.program is not None and state.venv_dirs:
             folder = folder_key(install.program.value).rpartition("/")[0]
@@ -316,6 +305,22 @@ class Analyser(Record):
             or where in {"venv", "conda", "unknown"}
             or (where is None and (state.venv or state.conda))
         )
+        if frame.as_root:
+            rules.append(("VG301", frame.as_root))
+        if install.break_system:
+            rules.append(("VG303", "flag"))
+        elif state.unprotected and not install.local_target and not install.managed:
+            # The marker is the system Python's; a venv never had one.
+            in_venv = where == "venv" or (where is None and state.venv and not frame.as_root)
+            if frame.managed is None and not in_venv:
+                rules.append(("VG303", "marker"))
+        if install.system:
+            rules.append(("VG304", install.system))
+        allowed_user = bool(
+            install.user and install.packages and set(install.packages) <= self.allow_user
+        )
+        if install.user and not allowed_user:
+            rules.append(("VG302", "user"))
         if (
             self.outside_venv
             and not allowed_user

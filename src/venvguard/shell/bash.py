@@ -36,7 +36,7 @@ _INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
 # Words without which a command can neither install nor change the environment in effect.
 _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
-    rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv"
+    rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED"
 )
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}

@@ -68,6 +68,19 @@ def environment_of(program: Word) -> str | None:
     return "unknown"
 
 
+#: Set in a snippet's ``env`` when an earlier part of the file (a Dockerfile's ``RUN``)
+#: removed the marker; no shell variable can have this name.
+UNPROTECTED = "\x00externally-managed-removed"
+
+
+def removes_externally_managed(program: str, args: list[str]) -> bool:
+    """Whether a command deletes the ``EXTERNALLY-MANAGED`` marker of a system Python
+    (``rm .../EXTERNALLY-MANAGED``, ``find ... -name EXTERNALLY-MANAGED -delete``)."""
+    if not any("EXTERNALLY-MANAGED" in arg for arg in args):
+        return False
+    return program in {"rm", "mv", "unlink"} or (program == "find" and "-delete" in args)
+
+
 def folder_key(path: str) -> str:
     """A folder's path spelled one way: ``./venv/`` and ``venv`` are the same."""
     path = path.replace("\\", "/").rstrip("/")
@@ -79,7 +92,7 @@ def folder_key(path: str) -> str:
 class ShellState(Record):
     """Variables (exported ones reach installers) and the environment in effect."""
 
-    __slots__ = ("variables", "exported", "venv", "conda", "notable", "venv_dirs")
+    __slots__ = ("variables", "exported", "venv", "conda", "notable", "venv_dirs", "unprotected")
 
     def __init__(
         self,
@@ -89,6 +102,7 @@ class ShellState(Record):
         conda: bool = False,
         notable: bool = False,
         venv_dirs: set[str] | None = None,
+        unprotected: bool = False,
     ) -> None:
         self.variables: dict[str, str] = {} if variables is None else variables
         self.exported: set[str] = set() if exported is None else exported
@@ -96,12 +110,17 @@ class ShellState(Record):
         self.conda = conda
         self.notable = notable  # some variable holds an installer or environment word
         self.venv_dirs: set[str] = set() if venv_dirs is None else venv_dirs  # venvs created
+        #: The system Python's EXTERNALLY-MANAGED marker was removed: pip's protection is gone.
+        self.unprotected = unprotected
 
     @classmethod
     def starting(cls, env: Mapping[str, str], managed: bool = False) -> ShellState:
         state = cls()
         for name, value in env.items():
-            state.assign(name, value, exported=True)
+            if name == UNPROTECTED:
+                state.unprotected = True
+            else:
+                state.assign(name, value, exported=True)
         if managed:
             state.venv = True
         return state
@@ -114,6 +133,7 @@ class ShellState(Record):
             self.conda,
             self.notable,
             set(self.venv_dirs),
+            self.unprotected,
         )
 
     def environment(self) -> dict[str, str]:
@@ -169,6 +189,9 @@ class ShellState(Record):
             return self._activate_script(words[0].value, args)
         if name == "deactivate":
             self.venv = False
+            return True
+        if removes_externally_managed(name, args):
+            self.unprotected = True
             return True
         if name in {"conda", "mamba", "micromamba"} and args:
             if args[0] == "activate":

@@ -16,10 +16,12 @@ import re
 import shlex
 from collections.abc import Iterator
 
+from venvguard.shell.state import UNPROTECTED
 from venvguard.sources.snippet import Snippet, SourceError
 
 _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_REMOVES = re.compile(r"\b(?:rm|mv|unlink)\b|\s-delete\b")
 _SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
 _VARIABLE = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -110,6 +112,11 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             dialect=dialect,
             first_line=first_line,
         )
+        code = " ".join([part for _, part in parts] + [line for body in bodies for _, line in body])
+        if "EXTERNALLY-MANAGED" in code and _REMOVES.search(code):
+            # The image's Python has lost its install protection for the RUNs after this
+            # one (this one's shell sees the command itself).
+            env[UNPROTECTED] = "1"
     if unclosed is not None and whole:
         raise SourceError("a heredoc that is never closed", unclosed)
 
