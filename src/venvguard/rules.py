@@ -261,7 +261,9 @@ _RULES = (
         True,
         "`--break-system-packages` (or its environment and config forms)",
         "The flag overrides PEP 668's protection of an externally managed Python: what it "
-        "installs can break the operating system's own packages.",
+        "installs can break the operating system's own packages. `PIP_BREAK_SYSTEM_PACKAGES`, "
+        "`pip config set global.break-system-packages true` and removing the interpreter's "
+        "`EXTERNALLY-MANAGED` file do the same, and installs after them are reported.",
         bad="pip install --break-system-packages httpx",
         good="python3 -m venv .venv && .venv/bin/pip install httpx",
     ),
