@@ -598,3 +598,15 @@ def test_removing_the_externally_managed_marker_breaks_the_system_protection() -
     assert hits(script) == [(1, 1, "VG305"), (3, 1, "VG303")]
     found = "find /usr/lib -name EXTERNALLY-MANAGED -delete\npip3 install d\n"
     assert hits(found) == [(2, 1, "VG303")]
+
+
+def test_uv_run_as_a_module_installs_into_the_python_that_runs_it() -> None:
+    script = (
+        "python -m uv pip install a\n"  # 1: the parent interpreter, no venv
+        "python3 -m uv pip install --system b\n"  # 2
+        "uv pip install c\n"  # 3: uv's own search for a venv
+        "python -m venv v && . v/bin/activate\n"
+        "python -m uv pip install d\n"
+        "v/bin/python -m uv pip install e\n"
+    )
+    assert hits(script) == [(1, 1, "VG305"), (2, 1, "VG304")]

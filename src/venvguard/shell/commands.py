@@ -824,7 +824,7 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         if module in {"venv", "virtualenv"}:
             return Invocation(creates_venv=True, venv_dirs=_venv_dirs(args[after:]))
         if module == "uv":
-            return classify([Word("uv"), *args[after:]], env)
+            return _classify_uv(args[after:], env, parent=program)
         return Invocation()
     if _EASY_INSTALL.match(lowered):
         return _classify_easy_install(program, args)
@@ -877,7 +877,11 @@ def _classify_pip(
     return invocation
 
 
-def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
+def _classify_uv(
+    args: Sequence[Word], env: Mapping[str, str], parent: Word | None = None
+) -> Invocation:
+    """``uv ...``; ``parent`` is the Python that runs it as ``python -m uv``, whose own
+    environment uv then installs into, venv or not."""
     values = [word.value for word in args]
     index = 0
     while index < len(values) and values[index].startswith("-"):
@@ -905,7 +909,9 @@ def _classify_uv(args: Sequence[Word], env: Mapping[str, str]) -> Invocation:
         install.system = "UV_SYSTEM_PYTHON"
     elif interpreter and _is_system_python(interpreter):
         install.system = f"--python {interpreter}"
-    install.managed = install.system is None
+    install.managed = install.system is None and (parent is None or bool(interpreter))
+    if parent is not None and not install.managed:
+        install.program = parent
     return Invocation(install=install)
 
 
