@@ -353,7 +353,7 @@ def test_function_arguments_reach_the_commands_in_its_body() -> None:
         'second() { pip install "${1}" "$2"; }\n'
         "second --break-system-packages x\n"
     )
-    assert hits(script) == [(2, 3, "VG302"), (5, 13, "VG301"), (7, 12, "VG303")]
+    assert hits(script) == [(2, 3, "VG302"), (6, 1, "VG301"), (7, 12, "VG303")]
 
 
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
@@ -610,3 +610,18 @@ def test_uv_run_as_a_module_installs_into_the_python_that_runs_it() -> None:
         "v/bin/python -m uv pip install e\n"
     )
     assert hits(script) == [(1, 1, "VG305"), (2, 1, "VG304")]
+
+
+def test_an_install_written_at_the_call_of_a_function_is_reported_there() -> None:
+    script = (
+        "function build_pip {\n"
+        '    "${MINGW_ROOT}"/bin/python3.exe -m pip "$@"\n'
+        "}\n"
+        "build_pip install --break-system-packages feedparser\n"  # 4
+        "build_pip install --user musicbrainzngs\n"  # 5
+        "build_pip list\n"
+        'pipi() { sudo pip install "$@"; }\n'  # 7: the install is written in the body
+        "pipi a\n"
+        "pipi b\n"
+    )
+    assert hits(script) == [(4, 1, "VG303"), (5, 1, "VG302"), (7, 10, "VG301")]

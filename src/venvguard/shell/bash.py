@@ -97,6 +97,7 @@ class _Walker:
         #: The arguments of the function call being walked: ``$1``, ``"$@"`` in its body.
         self.arguments: list[Word] | None = None
         self.notable_arguments = False  # they hold an installer or environment word
+        self.call: Command | None = None  # the function call whose body is being walked
 
     # --- positions and text --------------------------------------------------------------
 
@@ -215,6 +216,7 @@ class _Walker:
         words: list[Word] = []
         assignments: dict[str, str] = {}
         named_by_call = False  # the command is "$@" of a function: it is written at the call
+        written_at_call = False
         name = node.child_by_field_name("name")
         start_node = node
         for child in node.children:
@@ -244,6 +246,12 @@ class _Walker:
             elif kind not in {"comment"}:
                 self.substitutions(child, state)
                 if self.arguments is not None and _ALL_ARGUMENTS.match(self.text(child)):
+                    # "python -m pip "$@"" called as "f install x": the install is written
+                    # at the call, and is reported there.
+                    written_at_call = written_at_call or (
+                        all(word.value != "install" for word in words)
+                        and any(word.value == "install" for word in self.arguments)
+                    )
                     words.extend(self.arguments)
                     continue
                 words.extend(self.split(child, self.word(child, state)))
@@ -252,6 +260,8 @@ class _Walker:
         if named_by_call:
             start = end = (words[0].row, words[0].column)
             return Command(words, assignments, start, end, " ".join(w.value for w in words))
+        if written_at_call and self.call is not None:
+            return Command(words, assignments, self.call.start, self.call.end, self.call.text)
         start = self.point(start_node.start_point)
         end = self.point(node.end_point)
         # A command continued over lines with backslashes reads as the one line it runs as.
@@ -294,8 +304,9 @@ class _Walker:
             if name not in self.running:
                 self.called.add(name)
                 self.running.add(name)
-                outer = self.arguments, self.notable_arguments
+                outer = self.arguments, self.notable_arguments, self.call
                 self.arguments = command.words[1:]
+                self.call = command
                 self.notable_arguments = any(
                     _RELEVANT.search(word.value.encode("utf-8", "surrogateescape"))
                     for word in self.arguments
@@ -305,7 +316,7 @@ class _Walker:
                     self.visit(self.functions[name][0], state)
                 finally:
                     self.running.discard(name)
-                    self.arguments, self.notable_arguments = outer
+                    self.arguments, self.notable_arguments, self.call = outer
                 if len(self.analyser.hits) > found:
                     self.installing.add(name)
                 elif name not in self.installing:
