@@ -796,3 +796,22 @@ def test_dockerfile_removing_the_externally_managed_marker_lasts_for_the_stage()
         "RUN pip install c\n"
     )
     assert lines("dockerfile", text, outside_venv=False) == [(3, 5, "VG303"), (5, 5, "VG303")]
+
+
+@pytest.mark.parametrize(
+    ("path", "managed"),
+    [
+        ("recipe/build.sh", True),
+        ("conda.recipe/build.sh", True),
+        ("conda-recipe/bld.bat", True),
+        ("recipes/mypkg/build.sh", True),
+        ("scripts/build.sh", False),
+        ("recipe/setup.sh", False),
+    ],
+)
+def test_a_conda_recipe_build_script_runs_in_the_build_environment(
+    path: str, managed: bool
+) -> None:
+    kind = "batch" if path.endswith(".bat") else "shell"
+    found = lines(kind, "python -m pip install . --no-deps -vv\n", path=path)
+    assert found == ([] if managed else [(1, 1, "VG305")])
