@@ -118,13 +118,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         raw = lines[index].rstrip("\r")
         if in_rule and raw.startswith(prefix):
             start = index
-            pieces = [(raw[len(prefix) :], len(prefix))]
-            while pieces[-1][0].endswith("\\") and index + 1 < len(lines):
-                index += 1
-                following = lines[index].rstrip("\r")
-                tab = 1 if following.startswith("\t") else 0
-                pieces.append((following[tab:], tab))
-            index += 1
+            pieces, index = _recipe_line(lines, index, len(lines), len(prefix))
             pending.append(_Pending(pieces, start, rule, targets))
             continue
         logical = raw
@@ -211,6 +205,21 @@ _CANNED = re.compile(
 )
 
 
+def _recipe_line(
+    lines: list[str], index: int, end: int, prefix: int
+) -> tuple[list[tuple[str, int]], int]:
+    """The file lines of the recipe line at ``index`` (a backslash-newline goes on, and make
+    drops the next line's leading tab), each with the column it starts at; and the index
+    after them. ``prefix`` is the length of the recipe prefix the first line starts with."""
+    pieces = [(lines[index].rstrip("\r")[prefix:], prefix)]
+    while pieces[-1][0].endswith("\\") and index + 1 < end:
+        index += 1
+        following = lines[index].rstrip("\r")
+        tab = 1 if following.startswith("\t") else 0
+        pieces.append((following[tab:], tab))
+    return pieces, index + 1
+
+
 def _canned(
     lines: list[str],
     start: int,
@@ -224,15 +233,8 @@ def _canned(
     index = start
     first = True
     while index < end:
-        raw = lines[index].rstrip("\r")
         row = index
-        pieces = [(raw, 0)]
-        while pieces[-1][0].endswith("\\") and index + 1 < end:
-            index += 1
-            following = lines[index].rstrip("\r")
-            tab = 1 if following.startswith("\t") else 0
-            pieces.append((following[tab:], tab))
-        index += 1
+        pieces, index = _recipe_line(lines, index, end, 0)
         snippet = _recipe(pieces, row, variables)
         if snippet is not None:
             fresh = first or not oneshell
