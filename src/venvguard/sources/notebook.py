@@ -66,8 +66,7 @@ class _Locator:
         self._newlines = 0
 
     def _number(self, index: int) -> int:
-        if index < self._counted:
-            return self.text.count("\n", 0, index) + 1
+        # Searches only go forward, so ``index`` is never before where the count stopped.
         self._newlines += self.text.count("\n", self._counted, index)
         self._counted = index
         return self._newlines + 1
