@@ -132,6 +132,30 @@ def test_dockerfile_escape_directive_and_venv_from_env() -> None:
     assert lines("dockerfile", text) == [(4, 5, "VG302")]
 
 
+def test_dockerfile_cmd_and_entrypoint_run_when_the_container_starts() -> None:
+    text = (
+        "FROM python:3.12\n"
+        "ENV PIP_USER=1\n"
+        "CMD pip install a && python app.py\n"  # 3
+        'ENTRYPOINT ["sudo", "pip", "install", "b"]\n'  # 4
+        "cmd pip install \\\n"  # 5
+        "    --break-system-packages c\n"
+        "ONBUILD CMD pip install d\n"  # 7
+        'CMD ["python", "app.py"]\n'
+        'LABEL run="pip install --user e"\n'
+        "HEALTHCHECK CMD curl -f http://localhost/\n"
+        "CMD cat <<EOF\n"  # only RUN, COPY and ADD take heredocs
+        "RUN sudo pip install f\n"  # 12
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [
+        (3, 5, "VG302"),
+        (4, 12, "VG301"),
+        (5, 5, "VG303"),
+        (7, 13, "VG302"),
+        (12, 5, "VG301"),
+    ]
+
+
 def test_dockerfile_directives_end_at_the_first_empty_line() -> None:
     text = (
         "# syntax=docker/dockerfile:1\n"

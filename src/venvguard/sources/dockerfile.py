@@ -1,4 +1,4 @@
-"""Dockerfiles and Containerfiles: the shell code of ``RUN`` instructions.
+"""Dockerfiles and Containerfiles: the shell code of ``RUN``, ``CMD`` and ``ENTRYPOINT``.
 
 A small splitter of our own (the usual parsers mangle heredocs and keep ``--mount`` flags
 in the command): instructions join at the escape character (``\\``, or the one a leading
@@ -23,6 +23,9 @@ _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORE
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _REMOVES = re.compile(r"\b(?:rm|mv|unlink)\b|\s-delete\b")
 _SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
+# CMD and ENTRYPOINT run when the container starts, in the same environment as a RUN would.
+_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+_TAKE_HEREDOCS = frozenset({"RUN", "COPY", "ADD"})
 _VARIABLE = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
@@ -67,7 +70,11 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             rest = raw.lstrip()[len("ONBUILD") :]
             first_column += len("ONBUILD") + len(rest) - len(rest.lstrip())
             keyword = rest.strip().partition(" ")[0].upper()
-        heredocs = _HEREDOC.findall(" ".join(part for _, part in parts))
+        heredocs = (
+            _HEREDOC.findall(" ".join(part for _, part in parts))
+            if keyword in _TAKE_HEREDOCS
+            else []
+        )
         bodies: list[list[tuple[int, str]]] = []
         for strip_tabs, _, delimiter in heredocs:
             body: list[tuple[int, str]] = []
@@ -99,11 +106,12 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
         if keyword == "SHELL":
             dialect = _dialect(_joined(parts, escape, first_column))
             continue
-        if keyword != "RUN":
+        if keyword not in _COMMANDS:
             continue
         delimiters = [delimiter for _, _, delimiter in heredocs]
         yield from _run(
             parts,
+            keyword=keyword,
             bodies=bodies,
             delimiters=delimiters,
             escape=escape,
@@ -183,6 +191,7 @@ def _dialect(rest: str) -> str:
 def _run(
     parts: list[tuple[int, str]],
     *,
+    keyword: str,
     bodies: list[list[tuple[int, str]]],
     delimiters: list[str],
     escape: str,
@@ -191,7 +200,7 @@ def _run(
     dialect: str,
     first_line: int,
 ) -> Iterator[Snippet]:
-    column = first_column + 3
+    column = first_column + len(keyword)
     # Flags (``--mount=...``) may fill whole continuation lines before the command starts.
     while True:
         row, raw = parts[0]
