@@ -728,3 +728,29 @@ def test_a_run_with_an_anchor_or_a_tag_is_placed_at_its_command() -> None:
         "      - run: !!str 'pip install --user b'\n"
     )
     assert lines("github-workflow", text) == [(5, 20, "VG301"), (6, 21, "VG302")]
+
+
+def test_github_path_written_by_a_step_puts_a_venv_first_for_later_steps() -> None:
+    text = (
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: pip install a\n"  # 5: before the venv
+        "      - run: |\n"
+        "          python -m venv .venv\n"
+        '          echo "$PWD/.venv/bin" >> "$GITHUB_PATH"\n'
+        "      - run: pip install b\n"  # 9: the venv's pip
+        "      - run: echo 'PIP_NO_CACHE_DIR=1' >> $GITHUB_ENV\n"
+        "      - run: pip install c\n"  # 11: still the venv's
+    )
+    assert lines("github-workflow", text, outside_venv=True) == [(5, 14, "VG305")]
+    other = (
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        '      - run: echo "/opt/tools/bin" >> $GITHUB_PATH\n'
+        "      - run: pip install b\n"  # 6
+    )
+    assert lines("github-workflow", other, outside_venv=True) == [(6, 14, "VG305")]

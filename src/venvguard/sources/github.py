@@ -3,7 +3,8 @@
 The shell of a step is its ``shell:``, else the job's and then the workflow's
 ``defaults.run.shell``, else bash (PowerShell on a Windows runner). ``env:`` at workflow,
 job (and the job's ``container:``) and step level is the step's environment, with what
-earlier steps of the job wrote to ``$GITHUB_ENV``. Each step is a new shell.
+earlier steps of the job wrote to ``$GITHUB_ENV``, and the folders they wrote to
+``$GITHUB_PATH`` in front of ``PATH``. Each step is a new shell.
 """
 
 from __future__ import annotations
@@ -57,3 +58,6 @@ def _steps(
         if snippet is not None:
             yield snippet
             written.update(y.written_env(snippet.text, "GITHUB_ENV"))
+            before = written.get("PATH", env.get("PATH", "$PATH"))
+            if (path := y.written_path(snippet.text, before)) != before:
+                written["PATH"] = path

@@ -371,6 +371,25 @@ def written_env(text: str, file: str) -> dict[str, str]:
     return found
 
 
+_PATH_LINE = re.compile(
+    r"\b(?:echo|printf)\s+(?:-\w+\s+)*(?P<quote>[\"']?)(?P<folder>[^\s\"'>|;&]+)(?P=quote)"
+    r"\s*>>\s*[\"']?\$\{?GITHUB_PATH\b"
+)
+
+
+def written_path(text: str, path: str) -> str:
+    """``PATH`` for the steps after a script that appends folders to ``$GITHUB_PATH``.
+
+    GitHub puts each folder written there in front of ``PATH`` for the later steps of the
+    job, the last written first; ``path`` is the ``PATH`` before this script.
+    """
+    if "GITHUB_PATH" not in text:
+        return path
+    for match in _PATH_LINE.finditer(text):
+        path = f"{match.group('folder')}:{path}"
+    return path
+
+
 _HEREDOC = re.compile(r"<<-?\s*[\"']?(?P<end>[A-Za-z_][A-Za-z0-9_]*)")
 _HEREDOC_LINE = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'$`;|&>]*)")
 
