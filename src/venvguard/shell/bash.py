@@ -90,7 +90,7 @@ class _Walker:
         self.frame = frame
         self.lines: list[bytes] | None = None
         self.functions: dict[str, tuple[Any, ShellState]] = {}
-        self.function_names: re.Pattern[bytes] | None = None
+        self.function_names: tuple[bytes, ...] | None = None
         self.called: set[str] = set()
         self.running: set[str] = set()
         self.installing: set[str] = set()  # functions whose body was found installing
@@ -121,14 +121,23 @@ class _Walker:
         data = self.source[node.start_byte : node.end_byte]
         if _RELEVANT.search(data):
             return True
-        if self.functions:
-            if self.function_names is None:
-                names = sorted(self.functions, key=len, reverse=True)
-                alternatives = b"|".join(re.escape(name.encode()) for name in names)
-                self.function_names = re.compile(rb"(?<![\w-])(?:" + alternatives + rb")(?![\w-])")
-            if self.function_names.search(data):
-                return True
+        if self.functions and self._names_a_function(data):
+            return True
         return (state.notable or self.notable_arguments) and b"$" in data
+
+    def _names_a_function(self, data: bytes) -> bool:
+        # Substring searches, not one regex of every name: a regex would be compiled again
+        # after each function definition, which costs more than the searches it saves.
+        if self.function_names is None:
+            self.function_names = tuple(name.encode() for name in self.functions)
+        for name in self.function_names:
+            start = data.find(name)
+            while start != -1:
+                end = start + len(name)
+                if not _in_a_name(data[start - 1 : start]) and not _in_a_name(data[end : end + 1]):
+                    return True
+                start = data.find(name, start + 1)
+        return False
 
     def visit(self, node: Any, state: ShellState) -> None:
         kind = node.type
@@ -564,3 +573,8 @@ class _Walker:
             found = self.arguments[number - 1]
             return Word(found.value, found.dynamic, row, column)
         return Word(raw, True, row, column)
+
+
+def _in_a_name(character: bytes) -> bool:
+    """Whether a byte beside a function's name makes it part of a longer word."""
+    return character.isalnum() or character in {b"_", b"-"}
