@@ -28,6 +28,12 @@ from .test_fuzz_sources import check_one_file
         ("ci/azure-pipelines-nightly.yaml", "azure-pipelines"),
         (".azure-pipelines/templates/test.yml", "azure-pipelines"),
         ("azure-pipelines/build.yml", "azure-pipelines"),
+        # Templates a pipeline includes, kept in a folder named for Azure.
+        ("ci/azure/posix.yml", "azure-pipelines"),
+        (".azure/templates/steps.yaml", "azure-pipelines"),
+        ("build/azure-templates/job.yml", "azure-pipelines"),
+        (".azuredevops/build.yml", "azure-pipelines"),
+        ("docs/azure/guide.md", "markdown"),
         ("appveyor.yml", "appveyor"),
         (".appveyor.yml", "appveyor"),
         ("bitbucket-pipelines.yml", "bitbucket-pipelines"),

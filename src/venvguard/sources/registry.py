@@ -90,8 +90,9 @@ _BY_NAME = {
 _WORKFLOW = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
 #: GitLab CI files that ``.gitlab-ci.yml`` includes, kept by convention in ``.gitlab/ci/``.
 _GITLAB_INCLUDED = re.compile(r"(?:^|/)\.gitlab/ci/.+\.ya?ml$")
+#: Azure Pipelines files, and the templates they include from a folder named for Azure.
 _AZURE = re.compile(
-    r"(?:^|/)(?:\.?azure-pipelines/.+\.ya?ml|azure-pipelines[^/]*\.ya?ml)$", re.IGNORECASE
+    r"(?:^|/)(?:[^/]*azure[^/]*/.+\.ya?ml|azure-pipelines[^/]*\.ya?ml)$", re.IGNORECASE
 )
 #: ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``containerfile_gpu``...
 _DOCKERFILE_NAME = re.compile(r"(?:dockerfile|containerfile)(?:[._-].*)?")
