@@ -132,6 +132,23 @@ def test_dockerfile_escape_directive_and_venv_from_env() -> None:
     assert lines("dockerfile", text) == [(4, 5, "VG302")]
 
 
+def test_dockerfile_run_with_two_heredocs_runs_both_shells() -> None:
+    text = (
+        "FROM x\n"
+        "RUN <<A bash && <<B sh\n"
+        "sudo pip install a\n"  # 3
+        "A\n"
+        "sudo pip install b\n"  # 5
+        "B\n"
+        "RUN <<C python3 && <<D cat > /x\n"
+        "import os\n"
+        "C\n"
+        "sudo pip install d\n"  # data
+        "D\n"
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [(3, 1, "VG301"), (5, 1, "VG301")]
+
+
 def test_dockerfile_cmd_and_entrypoint_run_when_the_container_starts() -> None:
     text = (
         "FROM python:3.12\n"

@@ -226,15 +226,17 @@ def _run(
             yield Snippet(shlex.join(argv), ((first_line + row, column),), "bash", snapshot)
             return
     if bodies and command.lstrip().startswith("<<"):
-        after = _HEREDOC.sub("", command, count=1).strip()
-        program = after.split()[0] if after.split() else ""
-        if program and not _SHELL_PROGRAM.match(program):
-            return  # RUN <<EOF python3: the body is not shell
-        body = bodies[0]
-        if body:
-            text = "\n".join(line for _, line in body)
-            rows = tuple((first_line + number, 0) for number, _ in body)
-            yield Snippet(text, rows, dialect, snapshot)
+        # ``RUN <<EOF`` runs its body; ``RUN <<A bash && <<B cat > f`` feeds each body to
+        # the program after its marker, and only a shell's body is code.
+        joined = " ".join([command] + [part for _, part in parts[1:]])
+        for marker, body in zip(_HEREDOC.finditer(joined), bodies, strict=False):
+            program = (joined[marker.end() :].split() or [""])[0]
+            if (program or len(bodies) > 1) and not _SHELL_PROGRAM.match(program):
+                continue  # RUN <<EOF python3: the body is not shell
+            if body:
+                text = "\n".join(line for _, line in body)
+                rows = tuple((first_line + number, 0) for number, _ in body)
+                yield Snippet(text, rows, dialect, snapshot)
         return
     lines = [command] + [line for _, line in parts[1:]]
     origins: list[tuple[int, int]] = [(first_line + row, column)]
