@@ -71,7 +71,10 @@ def test_fields_left_out_of_identity_do_not_count() -> None:
 
 def test_repr_names_every_field_like_a_dataclass() -> None:
     assert repr(Notice("a.txt", None, "m")) == "Notice(path='a.txt', line=None, message='m')"
-    assert repr(Word("pip")) == "Word(value='pip', dynamic=False, row=0, column=0, exact=False)"
+    assert (
+        repr(Word("pip"))
+        == "Word(value='pip', dynamic=False, row=0, column=0, exact=False, flat=False)"
+    )
 
 
 def test_replace_builds_a_new_record_through_init() -> None:

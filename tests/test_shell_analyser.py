@@ -625,3 +625,14 @@ def test_an_install_written_at_the_call_of_a_function_is_reported_there() -> Non
         "pipi b\n"
     )
     assert hits(script) == [(4, 1, "VG303"), (5, 1, "VG302"), (7, 10, "VG301")]
+
+
+def test_ansi_c_quoted_code_has_its_escapes_read() -> None:
+    script = (
+        "sh -c $'echo start\\nsudo pip install a'\n"  # the \n is a line break to sh
+        "bash -c $'pip install \\x2d-user b'\n"
+        "pip install $'--\\u0075ser' c\n"
+        "echo $'sudo pip install d'\n"
+    )
+    assert [rule for _, _, rule in hits(script)] == ["VG301", "VG302", "VG302"]
+    assert [line for line, _, _ in hits(script)] == [1, 2, 3]

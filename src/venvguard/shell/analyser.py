@@ -268,7 +268,9 @@ class Analyser(Record):
 
     def _nested_code(self, code: Word, state: ShellState, frame: Frame, dialect: str) -> None:
         nested = frame.replace(positions=Nested(frame.positions, code.row, code.column))
-        if not code.exact:
+        if code.flat:
+            nested = frame.replace(positions=_Flat(frame.positions, code.row, code.column))
+        elif not code.exact:
             nested = frame.replace(positions=_Fixed(frame.positions, code.row, code.column))
         self.code(code.value, state.copy(), nested, "batch" if dialect == "batch" else "bash")
 
@@ -358,6 +360,16 @@ class Analyser(Record):
             seen.rules = sorted(merged, key=lambda rule: _PRECEDENCE.get(rule[0], 99))
             return
         self.hits[key] = Hit(line, column, end_line, end_column, command.text, rules, install)
+
+
+class _Flat(Nested):
+    """Positions for code whose line breaks are not the source's (``$'a\\nb'``): all of it is
+    placed at the word that holds it."""
+
+    __slots__ = ()
+
+    def position(self, row: int, column: int) -> tuple[int, int]:
+        return self.parent.position(self.row, self.column + (column if row == 0 else 0))
 
 
 class _Fixed(Nested):

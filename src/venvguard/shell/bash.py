@@ -29,6 +29,27 @@ def _unescape_keeping_newline(match: re.Match[str]) -> str:
     return match.group(0) if match.group(1) == "\n" else match.group(1)
 
 
+# The escapes of bash's $'...' quoting; \cX (a control character) is left as written.
+_ANSI_C_ESCAPE = re.compile(
+    r"\\(?:x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|.)", re.DOTALL
+)
+_ANSI_C_NAMED = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"} | {
+    "e": "\x1b",
+    "E": "\x1b",
+}
+
+
+def _ansi_c_character(match: re.Match[str]) -> str:
+    escape = match.group(0)[1:]
+    if escape[0] in "xuU" and len(escape) > 1:
+        return chr(min(int(escape[1:], 16), 0x10FFFF))
+    if escape[0] in "01234567":
+        return chr(int(escape, 8) & 0xFF)
+    if escape == "c":
+        return match.group(0)
+    return _ANSI_C_NAMED.get(escape, escape)  # \\ \' \" \? stand for themselves
+
+
 _EXPANSION = re.compile(
     r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
 )
@@ -472,7 +493,12 @@ class _Walker:
         if kind == "raw_string":
             return Word(raw[1:-1], False, row, column + 1, True)
         if kind == "ansi_c_string":
-            return Word(raw[2:-1], False, row, column + 2, False)
+            body = raw[2:-1]
+            if "\\" not in body:
+                return Word(body, False, row, column + 2, True)
+            value = _ANSI_C_ESCAPE.sub(_ansi_c_character, body)
+            flat = value.count("\n") != body.count("\n")
+            return Word(value, False, row, column + 2, False, flat)
         if kind == "string":
             return self.string(node, state, row, column)
         if kind == "concatenation":

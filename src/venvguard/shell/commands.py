@@ -492,7 +492,7 @@ def _attached(word: Word, at: int) -> Word:
     """The value attached to an option word (``--command=CODE``, ``-cCODE``), placed where
     it is written: a word whose text was changed is assumed to quote its value."""
     column = word.column + at + (0 if word.exact else 1)
-    return Word(word.value[at:], word.dynamic, word.row, column, word.exact)
+    return Word(word.value[at:], word.dynamic, word.row, column, word.exact, word.flat)
 
 
 def _split_string(words: Sequence[Word], index: int) -> list[Word] | None:

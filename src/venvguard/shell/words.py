@@ -15,15 +15,18 @@ class Word(FrozenRecord):
     (inside its quotes) in the snippet text, so a ``bash -c '...'`` string can be parsed
     again with true positions; ``exact`` says whether the content is the source text as is
     (no escapes or expansions changed it), which re-parsing needs for exact columns.
+    ``flat`` says the content has line breaks the source has not (``$'a\\nb'``), so none of
+    its lines can be traced below the word's own.
     """
 
-    __slots__ = ("value", "dynamic", "row", "column", "exact")
+    __slots__ = ("value", "dynamic", "row", "column", "exact", "flat")
 
     value: Final[str]
     dynamic: Final[bool]
     row: Final[int]
     column: Final[int]
     exact: Final[bool]
+    flat: Final[bool]
 
     def __init__(
         self,
@@ -32,12 +35,14 @@ class Word(FrozenRecord):
         row: int = 0,
         column: int = 0,
         exact: bool = False,
+        flat: bool = False,
     ) -> None:
         self.value = value
         self.dynamic = dynamic
         self.row = row
         self.column = column
         self.exact = exact
+        self.flat = flat
 
 
 class Command(Record):
