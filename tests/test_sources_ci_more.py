@@ -760,3 +760,46 @@ def test_github_path_written_by_a_step_puts_a_venv_first_for_later_steps() -> No
         "      - run: pip install b\n"  # 6
     )
     assert lines("github-workflow", other, outside_venv=True) == [(6, 14, "VG305")]
+
+
+def test_yaml_merge_keys_bring_in_the_anchored_mapping() -> None:
+    text = (
+        ".vars: &vars\n"
+        '  PIP_USER: "1"\n'
+        ".job: &job\n"
+        "  before_script:\n"
+        "    - sudo pip install a\n"  # 5: in every job merging .job
+        "test:\n"
+        "  variables: *vars\n"
+        "  script:\n"
+        "    - pip install x\n"  # 9
+        "lint:\n"
+        "  variables:\n"
+        "    <<: *vars\n"
+        '    EXTRA: "e"\n'
+        "  script:\n"
+        "    - pip install y\n"  # 15
+        "own:\n"
+        "  variables:\n"
+        "    <<: [*vars]\n"
+        '    PIP_USER: "0"\n'  # the mapping's own key wins over a merged one
+        "  script:\n"
+        "    - pip install z\n"  # 21
+        "build:\n"
+        "  <<: *job\n"
+        "  script:\n"
+        "    - echo built\n"
+    )
+    assert lines("gitlab-ci", text) == [(5, 7, "VG301"), (9, 7, "VG302"), (15, 7, "VG302")]
+    workflow = (
+        "env: &env\n"
+        "  PIP_BREAK_SYSTEM_PACKAGES: 1\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - env:\n"
+        "          <<: *env\n"
+        "        run: pip install a\n"  # 9
+    )
+    assert lines("github-workflow", workflow) == [(9, 14, "VG303")]

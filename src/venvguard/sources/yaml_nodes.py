@@ -70,13 +70,35 @@ def is_scalar(node: Any) -> bool:
     return node is not None and type(node).__name__ == "ScalarNode"
 
 
-def items(node: Any) -> Iterator[tuple[str, Any]]:
-    """(key, value node) pairs of a mapping node with scalar keys."""
+_MERGE = "tag:yaml.org,2002:merge"
+_MERGE_DEPTH = 20  # merges of merges, at most (an alias may make a loop)
+
+
+def items(node: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(key, value node) pairs of a mapping node with scalar keys, each key once.
+
+    A merge key (``<<: *anchor``, ``<<: [*a, *b]``) adds the keys of the mappings it names
+    that the mapping does not set itself, the first named winning, as YAML loaders do.
+    """
     if not is_mapping(node):
         return
+    seen: set[str] = set()
+    merged: list[Any] = []
     for key, value in node.value:
-        if is_scalar(key):
-            yield str(key.value), value
+        if not is_scalar(key):
+            continue
+        if key.tag == _MERGE:
+            merged.extend(value.value if is_sequence(value) else [value])
+            continue
+        seen.add(str(key.value))
+        yield str(key.value), value
+    if depth >= _MERGE_DEPTH:
+        return
+    for mapping in merged:
+        for name, value in items(mapping, depth + 1):
+            if name not in seen:
+                seen.add(name)
+                yield name, value
 
 
 def get(node: Any, key: str) -> Any:
