@@ -113,6 +113,12 @@ def test_root_installs(command: str) -> None:
         "${VIRTUAL_ENV}/bin/python -m pip install x",
         "python3 -m pip install --user pipx",
         "pip install --user pipx==1.7.1",
+        # : true and false never run their arguments
+        ": sudo pip install x",
+        "true sudo pip install x",
+        "sudo -u nobody false pip install x",
+        # the code ssh runs on another machine is outside this one's environment
+        "ssh -T deploy@host bash -s <<EOF\npip install x\nEOF",
     ],
 )
 def test_not_findings(command: str) -> None:
@@ -636,3 +642,36 @@ def test_ansi_c_quoted_code_has_its_escapes_read() -> None:
     )
     assert [rule for _, _, rule in hits(script)] == ["VG301", "VG302", "VG302"]
     assert [line for line, _, _ in hits(script)] == [1, 2, 3]
+
+
+def test_env_can_unset_or_clear_the_environment_it_runs_with() -> None:
+    script = (
+        "export PIP_USER=1\n"
+        "env -u PIP_USER pip install a\n"  # 2: VG305
+        "env --unset PIP_USER pip install b\n"  # 3: VG305
+        "env --unset=PIP_USER pip install c\n"  # 4: VG305
+        "env -i pip install d\n"  # 5: VG305
+        "env --ignore-environment pip install e\n"  # 6: VG305
+        "env - PIP_BREAK_SYSTEM_PACKAGES=1 pip install f\n"  # 7: VG303, a lone - is -i
+        "env -u OTHER pip install g\n"  # 8: still VG302
+    )
+    assert hits(script) == [
+        (2, 1, "VG305"),
+        (3, 1, "VG305"),
+        (4, 1, "VG305"),
+        (5, 1, "VG305"),
+        (6, 1, "VG305"),
+        (7, 1, "VG303"),
+        (8, 1, "VG302"),
+    ]
+
+
+def test_pip_isolated_ignores_the_environment_and_config() -> None:
+    script = (
+        "export PIP_USER=1 PIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "pip install --isolated a\n"  # 2: VG305
+        "pip --isolated install b\n"  # 3: VG305
+        "pip install --isol --user c\n"  # 4: the option itself still counts
+        "pip install d\n"  # 5: VG303
+    )
+    assert hits(script) == [(2, 1, "VG305"), (3, 1, "VG305"), (4, 1, "VG302"), (5, 1, "VG303")]

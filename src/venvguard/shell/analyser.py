@@ -31,7 +31,8 @@ from venvguard.sources.snippet import Snippet
 #: Programs whose arguments are never a command run here: text to show or match, targets
 #: and tasks, or a command run in a container or an environment the program makes.
 _NOT_WRAPPERS = re.compile(
-    r"(?:echo|printf|print|say|die|fatal|abort|git|grep|egrep|fgrep|rg|sed|awk|cat|test|\[|"
+    r"(?:echo|printf|print|say|die|fatal|abort|git|grep|egrep|fgrep|rg|sed|awk|cat|test|\[|:|"
+    r"true|false|"
     r"alias|complete|type|which|hash|whence|man|help|whatis|apropos|read|set|trap|declare|"
     r"typeset|local|export|readonly|unset|return|exit|shift|comment|todo|"
     r"write-\w+|out-\w+|select-string|sls|findstr|find|where|title|goto|"
@@ -227,7 +228,7 @@ class Analyser(Record):
             return unwrapped
         if inner.elsewhere is None and state.apply(words, command.text):
             return unwrapped
-        environment = {**state.environment(), **unwrapped.env}
+        environment = unwrapped.environment(state.environment())
         invocation = classify(words, environment)
         if invocation.creates_venv:
             state.venv_dirs.update(folder_key(path) for path in invocation.venv_dirs)

@@ -226,6 +226,8 @@ class Unwrapped(Record):
         "code",
         "code_words",
         "shell_reads_stdin",
+        "unset",
+        "cleared",
     )
 
     def __init__(
@@ -238,6 +240,8 @@ class Unwrapped(Record):
         code: Word | None = None,
         code_words: list[Word] | None = None,
         shell_reads_stdin: bool = False,
+        unset: set[str] | None = None,
+        cleared: bool = False,
     ) -> None:
         self.words = words
         self.env: dict[str, str] = {} if env is None else env
@@ -247,6 +251,17 @@ class Unwrapped(Record):
         self.code = code  # shell code passed as a string (bash -c, su -c, ssh)
         self.code_words = code_words  # several words that form the code (ssh host a b)
         self.shell_reads_stdin = shell_reads_stdin  # a shell that reads commands from stdin
+        self.unset: set[str] = set() if unset is None else unset  # env -u NAME
+        self.cleared = cleared  # env -i: the command starts from an empty environment
+
+    def environment(self, inherited: Mapping[str, str]) -> dict[str, str]:
+        """The environment the command runs with, given the one it is started from."""
+        kept = (
+            {}
+            if self.cleared
+            else {name: value for name, value in inherited.items() if name not in self.unset}
+        )
+        return {**kept, **self.env}
 
 
 def basename(program: str) -> str:
@@ -291,6 +306,53 @@ def _skip(words: Sequence[Word], index: int, spec: _Spec, env: dict[str, str]) -
         env[name] = assigned
         index += 1
     return index + spec.positional
+
+
+def _skip_env(words: Sequence[Word], index: int, result: Unwrapped) -> int:
+    """Read ``env``'s options and assignments into ``result``: ``-u NAME`` removes a
+    variable, ``-i`` (or a lone ``-``) starts from an empty environment."""
+
+    def unset(name: str) -> None:
+        result.env.pop(name, None)
+        result.unset.add(name)
+
+    while index < len(words):
+        value = words[index].value
+        index += 1
+        if value == "--":
+            break
+        if value in {"-", "--ignore-environment"}:
+            result.env.clear()
+            result.cleared = True
+        elif value.startswith("--"):
+            option, equals, argument = value.partition("=")
+            if not equals and option in _PLAIN_WRAPPERS["env"].long_with_value:
+                argument = words[index].value if index < len(words) else ""
+                index += 1
+            if option == "--unset":
+                unset(argument)
+        elif value.startswith("-") and len(value) > 1:
+            for position, letter in enumerate(value[1:], start=1):
+                if letter == "i":
+                    result.env.clear()
+                    result.cleared = True
+                elif letter in _PLAIN_WRAPPERS["env"].short_with_value:
+                    argument = value[position + 1 :]
+                    if not argument:
+                        argument = words[index].value if index < len(words) else ""
+                        index += 1
+                    if letter == "u":
+                        unset(argument)
+                    break
+        else:
+            index -= 1
+            break
+    while index < len(words) and ASSIGNMENT.match(words[index].value):
+        name, _, assigned = words[index].value.partition("=")
+        result.env[name] = assigned
+        result.unset.discard(name)
+        index += 1
+    return index
 
 
 def _shell_code(words: Sequence[Word], index: int, result: Unwrapped) -> bool:
@@ -382,6 +444,9 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
                 result.code_words = split
                 result.words = []
                 return result
+        if name == "env":
+            index = _skip_env(words, index + 1, result)
+            continue
         if name in _PLAIN_WRAPPERS:
             if name in {"gosu", "su-exec"} and index + 1 < len(words):
                 user = words[index + 1].value.partition(":")[0]
@@ -687,6 +752,8 @@ def _pip_install(
     tool: str, program: Word | None, options: Options, env: Mapping[str, str]
 ) -> Install:
     install = Install(tool, program)
+    if options.flag("--isolated"):
+        env = {}  # pip then reads no PIP_* variable and no config file
     user = options.values.get("--user")  # False after --no-user, over the environment too
     install.user = user if isinstance(user, bool) else truthy(env_option(env, "--user"))
     install.break_system = options.flag("--break-system-packages") or truthy(
