@@ -151,3 +151,31 @@ def test_text_shown_by_powershell_and_batch_is_not_an_install() -> None:
     text = "Write-Host pip install --user a\nWrite-Output pip install b\n"
     assert lines("powershell", text) == []
     assert lines("batch", "title pip install --user c\nfindstr pip install x\n") == []
+
+
+def test_the_installed_windows_pythons_are_system_pythons() -> None:
+    batch = (
+        '"C:\\Program Files\\Python312\\python.exe" -m pip install a\n'
+        '"%ProgramFiles%\\Python312\\python.exe" -m pip install b\n'
+        "%LOCALAPPDATA%\\Programs\\Python\\Python312\\python.exe -m pip install c\n"
+        '"C:\\Program Files (x86)\\Python39-32\\Scripts\\pip.exe" install d\n'
+        '"C:\\Program Files\\MyApp\\python.exe" -m pip install e\n'  # not a Python install
+    )
+    assert lines("batch", batch) == [
+        (1, 1, "VG305"),
+        (2, 1, "VG305"),
+        (3, 1, "VG305"),
+        (4, 1, "VG305"),
+    ]
+    powershell = (
+        '& "$env:LOCALAPPDATA\\Programs\\Python\\Python312\\python.exe" -m pip install a\n'
+        "& $env:LOCALAPPDATA\\Programs\\Python\\Python312\\python.exe -m pip install b\n"
+        '& "${env:ProgramFiles}\\Python312\\python.exe" -m pip install c\n'
+        '& "C:\\Program Files\\Python312\\python.exe" -m pip install d\n'
+    )
+    assert lines("powershell", powershell) == [
+        (1, 1, "VG305"),
+        (2, 1, "VG305"),
+        (3, 1, "VG305"),
+        (4, 1, "VG305"),
+    ]

@@ -37,7 +37,12 @@ _SYSTEM_BIN = re.compile(
     r"^(?:/usr(?:/local)?/s?bin|/s?bin|/opt/homebrew/bin|/usr/local/opt/[^/]+/bin|"
     r"(?:~|\$\{?home\}?|/root|/home/[^/]+)/\.local/bin|.*\.pyenv/(?:shims|versions/[^/]+/bin)|"
     r"/opt/python/[^/]+/bin|/opt/hostedtoolcache/.*|/library/frameworks/.*|"
-    r"[a-z]:/python[^/]*(?:/scripts)?|.*/appdata/local/programs/python/.*)$",
+    r"[a-z]:/python[^/]*(?:/scripts)?|.*/appdata/local/programs/python/.*|"
+    # The folders the python.org installer uses, also through their variables (an unknown
+    # %NAME% or $env:NAME reaches here spelled ${NAME}).
+    r"(?:[a-z]:/program files(?: \(x86\))?|\$\{programfiles\}|%programfiles\(x86\)%|"
+    r"\$\{env:programfiles\(x86\)\})/python[^/]*(?:/scripts)?|"
+    r"\$\{localappdata\}/programs/python/.*)$",
     re.IGNORECASE,
 )
 
