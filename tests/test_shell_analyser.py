@@ -675,3 +675,20 @@ def test_pip_isolated_ignores_the_environment_and_config() -> None:
         "pip install d\n"  # 5: VG303
     )
     assert hits(script) == [(2, 1, "VG305"), (3, 1, "VG305"), (4, 1, "VG302"), (5, 1, "VG303")]
+
+
+def test_quote_removal_and_line_joins_inside_words() -> None:
+    script = (
+        "p\\ip install --user a\n"  # 1
+        'pi""p install --user b\n'  # 2
+        "pip ins\\\ntall --user c\n"  # 3: a backslash-newline inside a word joins it
+        "time { sudo pip install d; }\n"  # 5
+        "time -p { pip install --user e; }\n"  # 6
+    )
+    assert hits(script) == [
+        (1, 1, "VG302"),
+        (2, 1, "VG302"),
+        (3, 1, "VG302"),
+        (5, 1, "VG301"),  # a wrapped install is placed at its wrapper
+        (6, 1, "VG302"),
+    ]

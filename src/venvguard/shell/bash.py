@@ -59,6 +59,7 @@ _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
     rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED"
 )
+_QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
     | {"unset_command"}
@@ -142,6 +143,10 @@ class _Walker:
         data = self.source[node.start_byte : node.end_byte]
         if _RELEVANT.search(data):
             return True
+        if (b"\\" in data or b'""' in data or b"''" in data) and _RELEVANT.search(
+            _QUOTE_REMOVAL.sub(b"", data)
+        ):
+            return True  # p\ip, pi""p: the shell reads them as pip
         if self.functions and self._names_a_function(data):
             return True
         return (state.notable or self.notable_arguments) and b"$" in data
@@ -249,8 +254,10 @@ class _Walker:
         written_at_call = False
         name = node.child_by_field_name("name")
         start_node = node
+        previous_end = node.start_byte
         for child in node.children:
             kind = child.type
+            gap, previous_end = self.source[previous_end : child.start_byte], child.end_byte
             if kind == "variable_assignment" and name is not None and self.own_line(child, name):
                 # tree-sitter-bash may join "A=1 B=2" on a line of their own to the next
                 # command; the shell sets them as plain variables.
@@ -284,7 +291,13 @@ class _Walker:
                     )
                     words.extend(self.arguments)
                     continue
-                words.extend(self.split(child, self.word(child, state)))
+                more = self.split(child, self.word(child, state))
+                if more and words and gap == b"\\\n":
+                    # "ins\<newline>tall": tree-sitter splits there, the shell joins.
+                    first, last = more.pop(0), words.pop()
+                    value = last.value + first.value
+                    words.append(Word(value, last.dynamic or first.dynamic, last.row, last.column))
+                words.extend(more)
         if not words:
             return None
         if named_by_call:
@@ -488,7 +501,8 @@ class _Walker:
         raw = self.text(node)
         if kind == "word":
             if "\\" in raw:
-                return Word(_ESCAPE.sub(r"\1", raw), False, row, column, False)
+                joined = raw.replace("\\\n", "")  # a line continuation inside the word
+                return Word(_ESCAPE.sub(r"\1", joined), False, row, column, False)
             return Word(raw, False, row, column, True)
         if kind == "raw_string":
             return Word(raw[1:-1], False, row, column + 1, True)

@@ -452,6 +452,8 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
                 user = words[index + 1].value.partition(":")[0]
                 result.as_root = name if _is_root(user) else result.as_root
             index = _skip(words, index + 1, _PLAIN_WRAPPERS[name], result.env)
+            if name == "time" and index < len(words) and words[index].value == "{":
+                index += 1  # time { cmd; }: tree-sitter reads the group's first command as words
             continue
         if name == "eval":
             rest = list(words[index + 1 :])
