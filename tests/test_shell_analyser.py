@@ -115,6 +115,11 @@ def test_root_installs(command: str) -> None:
         "pip install --user pipx==1.7.1",
         # : true and false never run their arguments
         ": sudo pip install x",
+        # sudo -l and doas -C say whether a command may run, and do not run it
+        "sudo -l pip install x",
+        "sudo -ll -U admin pip install x",
+        "sudo --list pip install x",
+        "doas -C /etc/doas.conf pip install x",
         "true sudo pip install x",
         "sudo -u nobody false pip install x",
         # the code ssh runs on another machine is outside this one's environment

@@ -308,6 +308,23 @@ def _skip(words: Sequence[Word], index: int, spec: _Spec, env: dict[str, str]) -
     return index + spec.positional
 
 
+def _only_checks(name: str, options: Sequence[Word]) -> bool:
+    """Whether a root wrapper's options make it check a command instead of running it."""
+    letters = "C" if name == "doas" else "l"
+    spec = _ROOT_WRAPPERS[name]
+    for word in options:
+        value = word.value
+        if value == "--list" and name == "sudo":
+            return True
+        if value.startswith("-") and not value.startswith("--"):
+            for letter in value[1:]:
+                if letter in letters:
+                    return True
+                if letter in spec.short_with_value:
+                    break  # the rest of the word is the option's value
+    return False
+
+
 def _skip_env(words: Sequence[Word], index: int, result: Unwrapped) -> int:
     """Read ``env``'s options and assignments into ``result``: ``-u NAME`` removes a
     variable, ``-i`` (or a lone ``-``) starts from an empty environment."""
@@ -398,6 +415,9 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
         if name in _ROOT_WRAPPERS:
             start = index + 1
             index = _skip(words, start, _ROOT_WRAPPERS[name], result.env)
+            if _only_checks(name, words[start:index]):
+                result.words = []  # sudo -l CMD, doas -C FILE CMD: say whether CMD may run
+                return result
             result.as_root = name if _is_root(_target_user(words[start:index])) else None
             if index >= len(words) and _opens_shell(words[start:index]):
                 result.shell_reads_stdin = True  # sudo -s <<EOF: a root shell reads the body
