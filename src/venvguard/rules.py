@@ -238,7 +238,8 @@ _RULES = (
         "a package install run as root via `sudo`, `doas` or `su -c`",
         "Installing as root writes into the system Python that the operating system's own "
         "tools depend on, and leaves root-owned files behind. On Windows the same holds for "
-        "an elevated install (`Start-Process ... -Verb RunAs`, `runas /user:Administrator`). "
+        "an elevated install (`Start-Process ... -Verb RunAs`, `runas /user:Administrator`), "
+        "and for one run on another machine or container (`ssh host sudo pip ...`). "
         "Install into a virtual environment instead.",
         bad="sudo pip install -r requirements.txt",
         good="python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt",
@@ -286,6 +287,8 @@ _RULES = (
         "an install that runs with no virtual environment in effect",
         "Nothing before this install creates or activates a virtual environment, and the "
         "installer is not one inside a venv, so it goes to whatever Python is first on PATH. "
+        "An install run on another machine or container (`ssh`, `docker run`/`exec`, "
+        "`kubectl exec`) is not held to this rule: its environment is not known here. "
         "On by default in shell scripts, Makefiles, batch and PowerShell files; off in "
         "Dockerfiles, CI files (GitHub, GitLab, CircleCI, Travis, Azure Pipelines, AppVeyor, "
         "Bitbucket), tox configuration, docs and notebooks (configure "
