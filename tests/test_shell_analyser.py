@@ -697,3 +697,35 @@ def test_quote_removal_and_line_joins_inside_words() -> None:
         (5, 1, "VG301"),  # a wrapped install is placed at its wrapper
         (6, 1, "VG302"),
     ]
+
+
+def test_each_branch_starts_from_the_state_before_the_if() -> None:
+    script = (
+        "if [ -d venv ]; then\n"
+        "  source venv/bin/activate\n"
+        "elif [ -d .tox ]; then\n"
+        "  pip install a\n"  # 4: the venv of the first branch is not in effect here
+        "else\n"
+        "  pip install b\n"  # 6
+        "fi\n"
+        "pip install c\n"  # after the if: some branch may have activated one
+    )
+    assert hits(script) == [(4, 3, "VG305"), (6, 3, "VG305")]
+    script = (
+        "case $1 in\n"
+        "  dev) export PIP_USER=1 ;;\n"
+        "  *) pip install d ;;\n"  # 3: PIP_USER is the other branch's
+        "esac\n"
+        "pip install e\n"  # 5: PIP_USER may be set now
+    )
+    assert hits(script) == [(3, 6, "VG305"), (5, 1, "VG302")]
+
+
+def test_sourcing_virtualenvwrapper_defines_commands_and_activates_nothing() -> None:
+    script = (
+        "source /usr/local/bin/virtualenvwrapper.sh\n"
+        "pip install a\n"  # 2
+        "workon project\n"
+        "pip install b\n"
+    )
+    assert hits(script) == [(2, 1, "VG305")]

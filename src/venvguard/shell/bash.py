@@ -188,6 +188,8 @@ class _Walker:
             self.pipeline(node, state)
         elif kind == "for_statement":
             self.loop(node, state)
+        elif kind in {"if_statement", "case_statement"}:
+            self.branches(node, state)
         elif kind == "redirected_statement":
             self.redirected(node, state)
         elif kind == "test_command":
@@ -200,6 +202,28 @@ class _Walker:
             self.children(node, state)
         else:
             self.children(node, state)
+
+    def branches(self, node: Any, state: ShellState) -> None:
+        """``if``/``elif``/``else`` and ``case``: the condition runs in ``state``; each
+        branch starts from the state after it, and ``state`` takes in what any may set."""
+        opens = "then" if node.type == "if_statement" else "in"
+        before: ShellState | None = None
+        ran: list[ShellState] = []
+        current: ShellState | None = None
+        for child in node.children:
+            if before is None:
+                self.visit(child, state)
+                if child.type == opens:
+                    before = state.copy()
+                    current = before.copy()
+                    ran.append(current)
+                continue
+            if child.type in {"elif_clause", "else_clause", "case_item"}:
+                current = before.copy()
+                ran.append(current)
+            if current is not None:
+                self.visit(child, current)
+        state.absorb(ran)
 
     def children(self, node: Any, state: ShellState) -> None:
         for child in node.children:

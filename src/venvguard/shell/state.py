@@ -141,6 +141,22 @@ class ShellState(Record):
             self.unprotected,
         )
 
+    def absorb(self, branches: list[ShellState]) -> None:
+        """Take in what any of the branches that started from this state may have set
+        (``if``/``else``, ``case``): later branches' values win, and an environment any
+        of them activated is taken as in effect after them."""
+        before = dict(self.variables)
+        for branch in branches:
+            for name, value in branch.variables.items():
+                if before.get(name) != value:
+                    self.variables[name] = value
+            self.exported |= branch.exported
+            self.venv = self.venv or branch.venv
+            self.conda = self.conda or branch.conda
+            self.notable = self.notable or branch.notable
+            self.venv_dirs |= branch.venv_dirs
+            self.unprotected = self.unprotected or branch.unprotected
+
     def environment(self) -> dict[str, str]:
         return {name: self.variables[name] for name in self.exported if name in self.variables}
 
@@ -245,9 +261,9 @@ class ShellState(Record):
             self.conda = False  # conda's old ``source deactivate``
             return True
         if not script.startswith("activate"):
-            if _VENV_SCRIPT.search(script):
+            if _VENV_SCRIPT.search(script) and "wrapper" not in script:
                 # A helper sourced for its venv (virtualenv.sh, setup_venv.sh) activates it:
-                # creating one needs no sourcing.
+                # creating one needs no sourcing. virtualenvwrapper.sh only defines workon.
                 self.venv = True
                 return True
             return False
