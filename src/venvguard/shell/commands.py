@@ -731,6 +731,8 @@ _SYSTEM_FOLDERS = re.compile(
 #: Code that asks an interpreter where it installs (``$(python -c '...')``).
 _SYSTEM_CODE = ("getsitepackages", "sysconfig", "purelib", "sys.prefix", "sys.base_prefix")
 _USER_CODE = ("user-site", "user_site", "usersite", "getusersitepackages")
+#: A folder named as a virtual environment is, along a path.
+_IN_A_VENV = re.compile(r"/(?:\.?venvs?|\.?virtualenvs?|[^/]*[._-]venv)/")
 #: Where a path starts outside the project: the root, a drive, the home folder.
 _ROOTED = re.compile(r"^(?:/|[a-z]:/|~|\$home\b|\$\{home\})")
 
@@ -754,7 +756,8 @@ def target_kind(path: str) -> str:
     if lowered == "/" or _SYSTEM_FOLDERS.match(lowered):
         return "system"
     if "site-packages" in components or "dist-packages" in components:
-        return "system"
+        # A venv's own (/venv/lib/python3.12/site-packages) is no system folder.
+        return "local" if _IN_A_VENV.search(lowered) else "system"
     return "local"
 
 
@@ -1036,6 +1039,8 @@ def _classify_script(
     if script_name == "setup.py":
         if not {"install", "develop"} & set(values):
             return Invocation()
+        if "develop" in values and {"--uninstall", "-u"} & set(values):
+            return Invocation()  # removes a develop install
         install = Install("setup.py", program)
         root: str | None = None
         for position, value in enumerate(values):
