@@ -602,7 +602,7 @@ class _Walker:
             if name in state.variables and (
                 state.variables[name] or not (match.group("op") or "").startswith(":")
             ):
-                return Word(state.variables[name], False, row, column)
+                return self.known(state.variables[name], row, column)
             default = match.group("default")
             if default is not None and match.group("op") and match.group("op").endswith(("-", "=")):
                 return self.default(default.strip("\"'"), state, row, column)
@@ -611,8 +611,13 @@ class _Walker:
         if name.isdigit():
             return self.argument(int(name), raw, row, column)
         if name in state.variables:
-            return Word(state.variables[name], False, row, column)
+            return self.known(state.variables[name], row, column)
         return Word(raw, True, row, column)
+
+    @staticmethod
+    def known(value: str, row: int, column: int) -> Word:
+        """A variable's value; one set from ``$(...)`` is the command's output, not known."""
+        return Word(value, "$(" in value or "`" in value, row, column)
 
     @staticmethod
     def default(text: str, state: ShellState, row: int, column: int) -> Word:
