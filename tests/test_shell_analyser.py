@@ -115,6 +115,8 @@ def test_root_installs(command: str) -> None:
         "pip install --user pipx==1.7.1",
         # : true and false never run their arguments
         ": sudo pip install x",
+        "python setup.py develop --uninstall",
+        "sudo python3 setup.py develop -u",
         # sudo -l and doas -C say whether a command may run, and do not run it
         "sudo -l pip install x",
         "sudo -ll -U admin pip install x",
@@ -340,6 +342,10 @@ def test_command_substitutions_in_unquoted_arguments_run(script: str, column: in
         ("/library_cache", "local"),
         ("/libs/x", "local"),
         ("$VENV/lib/python3.12/site-packages", "local"),
+        # A venv's own site-packages, wherever it is.
+        ("/venv/lib/python3.12/site-packages", "local"),
+        ("/opt/app/.venv/lib/python3.11/site-packages", "local"),
+        ("/home/me/.virtualenvs/x/lib/python3.9/site-packages", "local"),
         ("/install", "local"),
     ],
 )
@@ -729,3 +735,45 @@ def test_sourcing_virtualenvwrapper_defines_commands_and_activates_nothing() -> 
         "pip install b\n"
     )
     assert hits(script) == [(2, 1, "VG305")]
+
+
+def test_an_interpreter_found_by_a_command_substitution_still_installs() -> None:
+    script = (
+        "PYTHON=$(command -v python3)\n"
+        "$PYTHON -m pip install --user --upgrade rpyc\n"  # 2: VG302 whatever the Python
+        'PY="$(which python3)"\n'
+        '"$PY" -m pip install --break-system-packages x\n'  # 4
+    )
+    assert hits(script) == [(2, 1, "VG302"), (4, 1, "VG303")]
+
+
+def test_an_activation_behind_an_unknown_prefix_variable_still_activates() -> None:
+    script = "python3 -m venv venv\n$STD source venv/bin/activate\n$STD pip install gunicorn\n"
+    assert hits(script) == []
+
+
+def test_a_pip_config_file_written_by_a_script_sets_its_options() -> None:
+    script = (
+        "mkdir -p ~/.config/pip\n"
+        "cat >~/.config/pip/pip.conf <<EOF\n"
+        "[global]\n"
+        "break-system-packages = true\n"
+        "EOF\n"
+        "pip install deluge\n"  # 6: VG303
+        "printf '[install]\\nuser = yes\\n' > /etc/pip.conf\n"
+        "pip install other\n"  # 8: VG303 still, the first file's setting stays
+    )
+    assert hits(script) == [(6, 1, "VG303"), (8, 1, "VG303")]
+    script = "echo '[global]\nuser = true' | tee /etc/pip.conf\npip install x\n"
+    assert hits(script) == [(3, 1, "VG302")]
+    script = "cat > pip.conf <<EOF\n[global]\nbreak-system-packages = false\nEOF\npip install x\n"
+    assert hits(script) == [(5, 1, "VG305")]
+
+
+def test_semicolons_in_a_parameter_default_do_not_end_the_parse() -> None:
+    script = (
+        'var_tags="${var_tags:-automation;smarthome;docker}"\n'
+        "echo ${x:-a;b}\n"
+        "pip install -U runlike\n"
+    )
+    assert hits(script) == [(3, 1, "VG305")]

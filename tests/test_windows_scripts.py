@@ -179,3 +179,12 @@ def test_the_installed_windows_pythons_are_system_pythons() -> None:
         (3, 1, "VG305"),
         (4, 1, "VG305"),
     ]
+
+
+def test_powershell_backtick_escaped_quotes_stay_inside_the_string() -> None:
+    text = (
+        '$arguments = "/K `"activate.bat`" myenv && pip install -U foo && interpreter`""\n'
+        '$c = "x `" && pip install -U bar"\n'
+        "pip install --user baz\n"  # 3
+    )
+    assert lines("powershell", text) == [(3, 1, "VG302")]

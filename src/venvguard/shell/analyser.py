@@ -40,6 +40,9 @@ _NOT_WRAPPERS = re.compile(
     r"singularity|apptainer|podman|buildah|nerdctl|lxc|vagrant|nix-shell|nix|guix|flatpak)$"
     r"|.*(?:log|msg|message|warn|err|debug|note|info|title|header|banner|notify|report|fail)"
 )
+#: A variable of unknown value in front of a command (``$STD source venv/bin/activate``):
+#: a quiet-output helper or nothing, which runs the command in this shell either way.
+_PREFIX_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 #: The words that can start an install handed to an unknown program.
 _RUNS_INSTALLS = re.compile(
     r"(?:^|/)(?:pip[0-9.]*|python[0-9.]*|pypy[0-9.]*|py|uv|easy_install[-0-9.]*|setup\.py|"
@@ -226,7 +229,10 @@ class Analyser(Record):
         words = unwrapped.words
         if not words:
             return unwrapped
-        if inner.elsewhere is None and state.apply(words, command.text):
+        if inner.elsewhere is None and (
+            state.apply(words, command.text)
+            or (_PREFIX_VARIABLE.fullmatch(words[0].value) and state.apply(words[1:], command.text))
+        ):
             return unwrapped
         environment = unwrapped.environment(state.environment())
         invocation = classify(words, environment)

@@ -59,6 +59,16 @@ _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
     rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED"
 )
+_EXPANSION_WITH_SEMICOLON = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+?][^{}\n;]*;[^{}\n]*\}")
+
+
+def _semicolons_out(match: re.Match[bytes]) -> bytes:
+    return match.group(0).replace(b";", b",")
+
+
+_PIP_CONFIG_SETTING = re.compile(
+    r"(?<![\w-])(?P<key>break-system-packages|user)\s*=\s*(?P<value>\w+)", re.IGNORECASE
+)
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
@@ -96,6 +106,10 @@ def _parser() -> Any:
 def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> None:
     """Parse ``text`` and feed its commands to ``analyser``."""
     source = text.encode("utf-8", "surrogateescape")
+    if b"${" in source and b";" in source:
+        # tree-sitter-bash loses the rest of the file at a ";" inside ${name:-a;b}, which
+        # bash reads as text; a "," of the same length keeps every position.
+        source = _EXPANSION_WITH_SEMICOLON.sub(_semicolons_out, source)
     tree = _parser().parse(source)
     walker = _Walker(analyser, source, text.isascii(), frame)
     walker.visit(tree.root_node, state)
@@ -185,12 +199,14 @@ class _Walker:
         elif kind in _NEW_SCOPE:
             self.children(node, state.copy())
         elif kind == "pipeline":
+            self.pip_config_written(node, state)
             self.pipeline(node, state)
         elif kind == "for_statement":
             self.loop(node, state)
         elif kind in {"if_statement", "case_statement"}:
             self.branches(node, state)
         elif kind == "redirected_statement":
+            self.pip_config_written(node, state)
             self.redirected(node, state)
         elif kind == "test_command":
             tested = self.source[node.start_byte : node.end_byte]
@@ -224,6 +240,18 @@ class _Walker:
             if current is not None:
                 self.visit(child, current)
         state.absorb(ran)
+
+    def pip_config_written(self, node: Any, state: ShellState) -> None:
+        """A pip config file written here (``cat > /etc/pip.conf <<EOF``, ``echo ... | tee
+        pip.conf``) that turns ``user`` or ``break-system-packages`` on: the later installs
+        see it as they would the ``PIP_*`` variable."""
+        text = self.source[node.start_byte : node.end_byte]
+        if b"pip.conf" not in text and b"pip.ini" not in text:
+            return
+        for match in _PIP_CONFIG_SETTING.finditer(text.decode("utf-8", "replace")):
+            if match.group("value").lower() in {"true", "yes", "on", "1"}:
+                name = "PIP_" + match.group("key").upper().replace("-", "_")
+                state.assign(name, "1", exported=True)
 
     def children(self, node: Any, state: ShellState) -> None:
         for child in node.children:

@@ -139,6 +139,9 @@ def _statements(line: str, batch: bool) -> list[tuple[int, str]]:
     while index < len(line):
         char = line[index]
         if quote:
+            if char == "`" and not batch and quote == '"':
+                index += 2  # `" is a quote inside a PowerShell string
+                continue
             if char == quote:
                 quote = ""
             index += 1
@@ -181,7 +184,8 @@ def _words(
     quoting: list[bool] = []
     # PowerShell's call operator is a word of its own even when written against its
     # command (``&python``, ``&"C:\\...\\python.exe"``).
-    for match in re.finditer(r'(?<!\S)&(?=[^\s&])|"[^"]*"|\'[^\']*\'|[^\s]+', statement):
+    string = r'"(?:`.|[^"`])*"' if not batch else r'"[^"]*"'  # `" is escaped in PowerShell
+    for match in re.finditer(r"(?<!\S)&(?=[^\s&])|" + string + r"|'[^']*'|[^\s]+", statement):
         token = match.group(0)
         quoted = token[:1] in "\"'" and len(token) > 1
         value = token[1:-1] if quoted else token
