@@ -777,3 +777,8 @@ def test_semicolons_in_a_parameter_default_do_not_end_the_parse() -> None:
         "pip install -U runlike\n"
     )
     assert hits(script) == [(3, 1, "VG305")]
+
+
+def test_an_unquoted_expansion_loses_the_spaces_around_its_one_field() -> None:
+    script = 'ARGS=""\nARGS="${ARGS} --user"\npip install ${ARGS} x\n'
+    assert hits(script) == [(3, 1, "VG302")]

@@ -376,7 +376,7 @@ class _Walker:
         if node.type not in {"simple_expansion", "expansion"} or word.dynamic:
             return [word]
         fields = word.value.split()
-        if len(fields) == 1:
+        if len(fields) == 1 and fields[0] == word.value:
             return [word]
         return [Word(field, False, word.row, word.column) for field in fields]
 
