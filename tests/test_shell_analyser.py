@@ -762,6 +762,8 @@ def test_a_pip_config_file_written_by_a_script_sets_its_options() -> None:
         "pip install deluge\n"  # 6: VG303
         "printf '[install]\\nuser = yes\\n' > /etc/pip.conf\n"
         "pip install other\n"  # 8: VG303 still, the first file's setting stays
+        "python3 -m venv venv && . venv/bin/activate\n"
+        "pip install third\n"  # 10: in a venv the setting does nothing
     )
     assert hits(script) == [(6, 1, "VG303"), (8, 1, "VG303")]
     script = "echo '[global]\nuser = true' | tee /etc/pip.conf\npip install x\n"

@@ -251,7 +251,10 @@ def _message(code: str, reason: str, text: str) -> str:
             "a virtual environment instead (or use pipx for a command-line tool)"
         )
     if code == "VG303":
-        how = "its EXTERNALLY-MANAGED marker was removed" if reason == "marker" else None
+        how = {
+            "marker": "its EXTERNALLY-MANAGED marker was removed",
+            "config": "a pip config file written earlier turns break-system-packages on",
+        }.get(reason)
         return (
             f"{command} breaks the system Python's install protection "
             f"({how or '--break-system-packages'}); install into a virtual environment instead"

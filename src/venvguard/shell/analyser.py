@@ -319,10 +319,11 @@ class Analyser(Record):
         if install.break_system:
             rules.append(("VG303", "flag"))
         elif state.unprotected and not install.local_target and not install.managed:
-            # The marker is the system Python's; a venv never had one.
+            # The marker is the system Python's; a venv never had one, so neither its removal
+            # nor a config turning break-system-packages on changes an install into a venv.
             in_venv = where == "venv" or (where is None and state.venv and not frame.as_root)
             if frame.managed is None and not in_venv:
-                rules.append(("VG303", "marker"))
+                rules.append(("VG303", state.unprotected))
         if install.system:
             rules.append(("VG304", install.system))
         allowed_user = bool(

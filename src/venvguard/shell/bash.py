@@ -243,15 +243,18 @@ class _Walker:
 
     def pip_config_written(self, node: Any, state: ShellState) -> None:
         """A pip config file written here (``cat > /etc/pip.conf <<EOF``, ``echo ... | tee
-        pip.conf``) that turns ``user`` or ``break-system-packages`` on: the later installs
-        see it as they would the ``PIP_*`` variable."""
+        pip.conf``) that turns ``user`` or ``break-system-packages`` on, for the later
+        installs (break-system-packages only outside a venv, where it does something)."""
         text = self.source[node.start_byte : node.end_byte]
         if b"pip.conf" not in text and b"pip.ini" not in text:
             return
         for match in _PIP_CONFIG_SETTING.finditer(text.decode("utf-8", "replace")):
-            if match.group("value").lower() in {"true", "yes", "on", "1"}:
-                name = "PIP_" + match.group("key").upper().replace("-", "_")
-                state.assign(name, "1", exported=True)
+            if match.group("value").lower() not in {"true", "yes", "on", "1"}:
+                continue
+            if match.group("key").lower() == "user":
+                state.assign("PIP_USER", "1", exported=True)
+            else:
+                state.unprotected = state.unprotected or "config"
 
     def children(self, node: Any, state: ShellState) -> None:
         for child in node.children:

@@ -107,7 +107,7 @@ class ShellState(Record):
         conda: bool = False,
         notable: bool = False,
         venv_dirs: set[str] | None = None,
-        unprotected: bool = False,
+        unprotected: str | None = None,
     ) -> None:
         self.variables: dict[str, str] = {} if variables is None else variables
         self.exported: set[str] = set() if exported is None else exported
@@ -115,7 +115,8 @@ class ShellState(Record):
         self.conda = conda
         self.notable = notable  # some variable holds an installer or environment word
         self.venv_dirs: set[str] = set() if venv_dirs is None else venv_dirs  # venvs created
-        #: The system Python's EXTERNALLY-MANAGED marker was removed: pip's protection is gone.
+        #: How pip's protection of the system Python is gone: its EXTERNALLY-MANAGED
+        #: ``marker`` was removed, or a pip ``config`` file turns break-system-packages on.
         self.unprotected = unprotected
 
     @classmethod
@@ -123,7 +124,7 @@ class ShellState(Record):
         state = cls()
         for name, value in env.items():
             if name == UNPROTECTED:
-                state.unprotected = True
+                state.unprotected = "marker"
             else:
                 state.assign(name, value, exported=True)
         if managed:
@@ -212,7 +213,7 @@ class ShellState(Record):
             self.venv = False
             return True
         if removes_externally_managed(name, args):
-            self.unprotected = True
+            self.unprotected = "marker"
             return True
         if name in {"conda", "mamba", "micromamba"} and args:
             if args[0] == "activate":
