@@ -733,6 +733,9 @@ def test_sourcing_virtualenvwrapper_defines_commands_and_activates_nothing() -> 
         "pip install a\n"  # 2
         "workon project\n"
         "pip install b\n"
+        "deactivate\n"
+        "mkvirtualenv -p python3 other\n"  # makes the venv and activates it
+        "pip install c\n"
     )
     assert hits(script) == [(2, 1, "VG305")]
 

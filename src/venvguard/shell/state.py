@@ -232,7 +232,9 @@ class ShellState(Record):
             if _VENV_SCRIPT.search(name):
                 self.venv = "deactiv" not in name
                 return True
-        if name in {"workon", "layout"} or (name == "pyenv" and args[:1] == ["activate"]):
+        if name in {"workon", "mkvirtualenv", "mktmpenv", "layout"} or (
+            name == "pyenv" and args[:1] == ["activate"]
+        ):
             self.venv = True
             return True
         if name == "pyenv" and args[:1] == ["deactivate"]:
