@@ -94,6 +94,7 @@ def test_root_installs(command: str) -> None:
         "uv pip install ruff",
         "uv add httpx",
         "poetry run pip install x",
+        "tox -e venv -- pip install -c $(mktemp) x",
         "conda run -n app pip install x",
         "docker exec web pip install x",
         "kubectl exec pod -- pip install x",
@@ -766,9 +767,9 @@ def test_a_pip_config_file_written_by_a_script_sets_its_options() -> None:
         "printf '[install]\\nuser = yes\\n' > /etc/pip.conf\n"
         "pip install other\n"  # 8: VG303 still, the first file's setting stays
         "python3 -m venv venv && . venv/bin/activate\n"
-        "pip install third\n"  # 10: in a venv the setting does nothing
+        "pip install third\n"  # 10: in a venv break-system-packages does nothing; user does
     )
-    assert hits(script) == [(6, 1, "VG303"), (8, 1, "VG303")]
+    assert hits(script) == [(6, 1, "VG303"), (8, 1, "VG303"), (10, 1, "VG302")]
     script = "echo '[global]\nuser = true' | tee /etc/pip.conf\npip install x\n"
     assert hits(script) == [(3, 1, "VG302")]
     script = "cat > pip.conf <<EOF\n[global]\nbreak-system-packages = false\nEOF\npip install x\n"

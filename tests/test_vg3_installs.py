@@ -45,6 +45,24 @@ def test_each_rule_with_position_and_message(repo: Repo) -> None:
     assert report["summary"]["files_checked"] == 1
 
 
+def test_each_way_of_turning_the_protection_off_is_named(repo: Repo) -> None:
+    repo.write(
+        "scripts/setup.sh",
+        "#!/bin/sh\n"
+        "python3 -m pip config set global.break-system-packages true\n"
+        "printf '[global]\\nbreak-system-packages = true\\n' > /etc/pip.conf\n"
+        "pip install a\n"
+        "rm /usr/lib/python3.12/EXTERNALLY-MANAGED\n"
+        "pip install b\n",
+    )
+    repo.commit()
+    _, report = check(repo)
+    messages = {f["line"]: f["message"] for f in report["findings"]}
+    assert "(--break-system-packages)" in messages[2]
+    assert "(a pip config file written earlier turns break-system-packages on)" in messages[4]
+    assert "(its EXTERNALLY-MANAGED marker was removed)" in messages[6]
+
+
 def test_a_continued_command_is_quoted_on_one_line(repo: Repo) -> None:
     repo.write("a.sh", "sudo pip install \\\n    --upgrade \\\n    black\n")
     _, report = check(repo)

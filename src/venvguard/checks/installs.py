@@ -253,7 +253,7 @@ def _message(code: str, reason: str, text: str) -> str:
     if code == "VG303":
         how = {
             "marker": "its EXTERNALLY-MANAGED marker was removed",
-            "config": "a pip config file written earlier turns break-system-packages on",
+            "config-file": "a pip config file written earlier turns break-system-packages on",
         }.get(reason)
         return (
             f"{command} breaks the system Python's install protection "

@@ -67,7 +67,8 @@ def _semicolons_out(match: re.Match[bytes]) -> bytes:
 
 
 _PIP_CONFIG_SETTING = re.compile(
-    r"(?<![\w-])(?P<key>break-system-packages|user)\s*=\s*(?P<value>\w+)", re.IGNORECASE
+    r"(?:(?<![\w-])|(?<=\\n))(?P<key>break-system-packages|user)\s*=\s*(?P<value>\w+)",
+    re.IGNORECASE,
 )
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 _ALWAYS_VISIT = frozenset(
@@ -254,7 +255,7 @@ class _Walker:
             if match.group("key").lower() == "user":
                 state.assign("PIP_USER", "1", exported=True)
             else:
-                state.unprotected = state.unprotected or "config"
+                state.unprotected = state.unprotected or "config-file"
 
     def children(self, node: Any, state: ShellState) -> None:
         for child in node.children:

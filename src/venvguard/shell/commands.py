@@ -508,6 +508,13 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
         if runner is not None:
             start_word, spec, kind = runner
             found = _find_word(words, index + 1, start_word, limit=4)
+            if found is None and name == "tox":
+                # tox -e venv -- CMD: CMD is the {posargs} of an environment's commands.
+                dashes = _find_word(words, index + 1, "--", limit=len(words))
+                if dashes is not None:
+                    result.managed = kind
+                    index = dashes + 1
+                    continue
             if found is None:
                 break
             result.managed = kind

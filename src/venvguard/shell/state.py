@@ -116,7 +116,7 @@ class ShellState(Record):
         self.notable = notable  # some variable holds an installer or environment word
         self.venv_dirs: set[str] = set() if venv_dirs is None else venv_dirs  # venvs created
         #: How pip's protection of the system Python is gone: its EXTERNALLY-MANAGED
-        #: ``marker`` was removed, or a pip ``config`` file turns break-system-packages on.
+        #: ``marker`` was removed, or a pip ``config-file`` turns break-system-packages on.
         self.unprotected = unprotected
 
     @classmethod
