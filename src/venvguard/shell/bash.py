@@ -225,21 +225,17 @@ class _Walker:
         branch starts from the state after it, and ``state`` takes in what any may set."""
         opens = "then" if node.type == "if_statement" else "in"
         before: ShellState | None = None
-        ran: list[ShellState] = []
-        current: ShellState | None = None
+        ran: list[ShellState] = []  # the last is the branch being walked
         for child in node.children:
             if before is None:
                 self.visit(child, state)
                 if child.type == opens:
                     before = state.copy()
-                    current = before.copy()
-                    ran.append(current)
+                    ran.append(before.copy())
                 continue
             if child.type in {"elif_clause", "else_clause", "case_item"}:
-                current = before.copy()
-                ran.append(current)
-            if current is not None:
-                self.visit(child, current)
+                ran.append(before.copy())
+            self.visit(child, ran[-1])
         state.absorb(ran)
 
     def pip_config_written(self, node: Any, state: ShellState) -> None:
