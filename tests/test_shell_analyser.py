@@ -482,6 +482,32 @@ def test_sudo_as_another_user_is_not_root(command: str, rule: str) -> None:
     assert [found for _, _, found in hits(command)] == [rule]
 
 
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("runuser -u root -- pip install x", "VG301"),
+        ("runuser -u app -- pip install x", "VG305"),
+        ("runuser -s /bin/sh -u root pip install x", "VG301"),
+        ("runuser -s /bin/sh root -c 'pip install x'", "VG301"),
+        ("runuser -u app pip install --user x", "VG302"),
+        ("runuser -l app -c 'pip install x'", "VG305"),
+        ("runuser root -c 'pip install x'", "VG301"),
+        ("runuser -c 'pip install x'", "VG301"),
+        ("flock /tmp/lock pip install --user x", "VG302"),
+        ("flock -w 30 /var/lock/apt sudo pip install x", "VG301"),
+        ("flock --timeout=30 /tmp/lock -c 'pip install --user x'", "VG302"),
+        ("flock -x /tmp/lock --command 'sudo pip install x'", "VG301"),
+        ("setsid -f sudo pip install x", "VG301"),
+    ],
+)
+def test_runuser_flock_and_setsid_run_their_command(command: str, rule: str) -> None:
+    assert [found for _, _, found in hits(command)] == [rule]
+
+
+def test_flock_on_a_file_descriptor_runs_nothing() -> None:
+    assert hits("flock -n 9 || exit 1\n") == []
+
+
 def test_travis_wait_with_and_without_minutes() -> None:
     script = "travis_wait 30 pip install --user a\ntravis_wait sudo pip install b\n"
     assert [(line, code) for line, _, code in hits(script)] == [(1, "VG302"), (2, "VG301")]

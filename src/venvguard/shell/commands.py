@@ -110,6 +110,7 @@ _PLAIN_WRAPPERS = {
     "winpty": _Spec(),
     "travis_retry": _Spec(),
     "call": _Spec(),
+    "setsid": _Spec(),
     "gosu": _Spec(positional=1),
     "su-exec": _Spec(positional=1),
     "xargs": _Spec(
@@ -209,6 +210,10 @@ _DOCKER_SPEC = _Spec(
         }
     ),
     positional=1,
+)
+_FLOCK_SPEC = _Spec("wE", frozenset({"--timeout", "--wait", "--conflict-exit-code"}), positional=1)
+_RUNUSER_SPEC = _Spec(
+    "ugGsw", frozenset({"--user", "--group", "--supp-group", "--shell", "--whitelist-environment"})
 )
 _SSH_SPEC = _Spec("bcDEeFIiJLlmOoPpQRSWw", positional=1)
 _KUBECTL_SPEC = _Spec("nc", frozenset({"--namespace", "--container", "--context"}), positional=1)
@@ -422,7 +427,20 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
             if index >= len(words) and _opens_shell(words[start:index]):
                 result.shell_reads_stdin = True  # sudo -s <<EOF: a root shell reads the body
             continue
-        if name == "su":
+        if name == "runuser" and _runs_a_command(words[index + 1 :]):
+            start = index + 1  # runuser -u USER [--] CMD; without -u it is su's form
+            index = _skip(words, start, _RUNUSER_SPEC, result.env)
+            result.as_root = name if _is_root(_target_user(words[start:index])) else None
+            continue
+        if name == "flock":  # flock [OPTIONS] FILE CMD... | FILE -c CODE | FD
+            index = _skip(words, index + 1, _FLOCK_SPEC, {})
+            if index < len(words) and words[index].value in {"-c", "--command"}:
+                if index + 1 < len(words):
+                    result.code = words[index + 1]
+                result.words = []
+                return result
+            continue
+        if name in {"su", "runuser"}:
             rest = words[index + 1 :]
             user: str | None = None
             skip_value = False
@@ -626,6 +644,29 @@ def _target_user(options: Sequence[Word]) -> str | None:
 def _is_root(user: str | None) -> bool:
     """Whether a wrapper's target user is root (or unknown as none is given)."""
     return user is None or user.strip("\"'") in {"root", "0", "#0"}
+
+
+def _runs_a_command(options: Sequence[Word]) -> bool:
+    """Whether ``runuser``'s options name a user with ``-u``: then a command follows them."""
+    takes_value = False
+    for word in options:
+        value = word.value
+        if takes_value:
+            takes_value = False
+        elif value == "--user" or value.startswith("--user="):
+            return True
+        elif not value.startswith("-") or value == "--":
+            return False
+        elif value.startswith("--"):
+            takes_value = value in _RUNUSER_SPEC.long_with_value
+        else:
+            for letter in value[1:]:
+                if letter == "u":
+                    return True
+                if letter in _RUNUSER_SPEC.short_with_value:
+                    takes_value = value.endswith(letter)
+                    break
+    return False
 
 
 def _opens_shell(options: Sequence[Word]) -> bool:
