@@ -802,6 +802,21 @@ def test_a_pip_config_file_written_by_a_script_sets_its_options() -> None:
     assert hits(script) == [(5, 1, "VG305")]
 
 
+def test_pip_config_set_holds_for_the_later_installs() -> None:
+    script = (
+        "pip3 config set global.break-system-packages true\n"
+        "pip3 install a\n"  # 2: VG303, as if it had the flag
+        "python3 -m pip config --user set install.user yes\n"
+        "pip3 install b\n"  # 4: VG303 outranks VG302
+        "python3 -m venv v && . v/bin/activate\n"
+        "pip install c\n"  # 6: in a venv only the user setting does something
+    )
+    expected = [(1, 1, "VG303"), (2, 1, "VG303"), (3, 1, "VG302"), (4, 1, "VG303")]
+    assert hits(script) == [*expected, (6, 1, "VG302")]
+    script = "pip config set global.break-system-packages false\npip install a\n"
+    assert hits(script) == [(2, 1, "VG305")]
+
+
 def test_semicolons_in_a_parameter_default_do_not_end_the_parse() -> None:
     script = (
         'var_tags="${var_tags:-automation;smarthome;docker}"\n'

@@ -243,6 +243,12 @@ class Analyser(Record):
             install = stdin_install(invocation.stdin_python, environment, invocation.stdin_args)
             invocation = Invocation(install=install)
         rules = self._judge(invocation, unwrapped, inner, state, environment)
+        if inner.elsewhere is None:
+            # pip config set writes a config file that every later pip reads.
+            if invocation.config_break_system:
+                state.unprotected = state.unprotected or "config-file"
+            if invocation.config_user:
+                state.assign("PIP_USER", "1", exported=True)
         if rules:
             self._record(command, frame.positions, rules, invocation.install)
         elif invocation.install is None and wrappers:
