@@ -839,6 +839,33 @@ def test_dockerfile_removing_the_externally_managed_marker_lasts_for_the_stage()
     assert lines("dockerfile", text, outside_venv=False) == [(3, 5, "VG303"), (5, 5, "VG303")]
 
 
+def test_dockerfile_pip_config_lasts_for_the_stage() -> None:
+    text = (
+        "FROM debian:12 AS base\n"
+        "RUN pip3 config set global.break-system-packages true\n"  # 2
+        "RUN pip3 install a\n"  # 3
+        "FROM debian:12 AS writes\n"
+        'RUN printf "[global]\\nbreak-system-packages = true\\n" > /etc/pip.conf\n'
+        "RUN pip3 install b\n"  # 6
+        "FROM debian:12 AS copies\n"
+        "COPY <<EOF /etc/pip.conf\n"
+        "[install]\n"
+        "user = yes\n"
+        "EOF\n"
+        "RUN pip3 install c\n"  # 12
+        "FROM base\n"
+        "RUN pip3 install d\n"  # 14
+        "FROM debian:12\n"
+        "COPY <<EOF /app/notes.txt\n"
+        "break-system-packages = true is set in pip.conf\n"
+        "EOF\n"
+        "RUN pip3 install e\n"  # 19: a copied file that is not pip's config
+    )
+    found = lines("dockerfile", text, outside_venv=False)
+    assert found[:3] == [(2, 5, "VG303"), (3, 5, "VG303"), (6, 5, "VG303")]
+    assert found[3:] == [(12, 5, "VG302"), (14, 5, "VG303")]
+
+
 @pytest.mark.parametrize(
     ("path", "managed"),
     [

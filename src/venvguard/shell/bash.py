@@ -14,7 +14,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from venvguard.shell.state import PREFIX_TEST, ShellState
+from venvguard.shell.state import PREFIX_TEST, ShellState, pip_config_settings
 from venvguard.shell.words import Command, Word
 
 if TYPE_CHECKING:
@@ -66,10 +66,6 @@ def _semicolons_out(match: re.Match[bytes]) -> bytes:
     return match.group(0).replace(b";", b",")
 
 
-_PIP_CONFIG_SETTING = re.compile(
-    r"(?:(?<![\w-])|(?<=\\n))(?P<key>break-system-packages|user)\s*=\s*(?P<value>\w+)",
-    re.IGNORECASE,
-)
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
@@ -245,13 +241,11 @@ class _Walker:
         text = self.source[node.start_byte : node.end_byte]
         if b"pip.conf" not in text and b"pip.ini" not in text:
             return
-        for match in _PIP_CONFIG_SETTING.finditer(text.decode("utf-8", "replace")):
-            if match.group("value").lower() not in {"true", "yes", "on", "1"}:
-                continue
-            if match.group("key").lower() == "user":
-                state.assign("PIP_USER", "1", exported=True)
-            else:
-                state.unprotected = state.unprotected or "config-file"
+        settings = pip_config_settings(text.decode("utf-8", "replace"))
+        if "user" in settings:
+            state.assign("PIP_USER", "1", exported=True)
+        if "break-system-packages" in settings:
+            state.unprotected = state.unprotected or "config-file"
 
     def children(self, node: Any, state: ShellState) -> None:
         for child in node.children:

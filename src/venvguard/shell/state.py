@@ -74,8 +74,58 @@ def environment_of(program: Word) -> str | None:
 
 
 #: Set in a snippet's ``env`` when an earlier part of the file (a Dockerfile's ``RUN``)
-#: removed the marker; no shell variable can have this name.
+#: turned pip's protection of the system Python off; its value is the reason, as in
+#: ``ShellState.unprotected``. No shell variable can have this name.
 UNPROTECTED = "\x00externally-managed-removed"
+_REMOVES = re.compile(r"\b(?:rm|mv|unlink)\b|\s-delete\b")
+_PIP_CONFIG_SETTING = re.compile(
+    r"(?:(?<![\w-])|(?<=\\n))(?P<key>break-system-packages|user)\s*=\s*(?P<value>\w+)",
+    re.IGNORECASE,
+)
+_PIP_CONFIG_SET = re.compile(
+    r"\bpip[\w.]*\s+(?:-[\w-]+\s+)*config\s+(?:-[\w-]+\s+)*set\s+[\"']?(?:[\w-]+\.)?"
+    r"(?P<key>break-system-packages|user)[\"']?\s+[\"']?(?P<value>\w+)",
+    re.IGNORECASE,
+)
+_TRUE = frozenset({"true", "yes", "on", "1"})
+
+
+def pip_config_settings(text: str) -> set[str]:
+    """Which of ``user`` and ``break-system-packages`` the text of a pip config file
+    turns on (``printf '[global]\\nuser = yes\\n'`` counts: the ``\\n`` is a line break)."""
+    return {
+        match.group("key").lower()
+        for match in _PIP_CONFIG_SETTING.finditer(text)
+        if match.group("value").lower() in _TRUE
+    }
+
+
+def left_on_the_machine(code: str) -> dict[str, str]:
+    """What shell code leaves behind for the code run after it on the same machine (a
+    Dockerfile's later ``RUN``s), as entries of their ``env``: the ``EXTERNALLY-MANAGED``
+    marker removed, or a pip config file written or set (``pip config set``) that turns
+    ``user`` or ``break-system-packages`` on. Read from the text: the code's own commands
+    are judged by reading it as a shell does."""
+    settings = pip_config_settings(code) if "pip.conf" in code or "pip.ini" in code else set()
+    settings.update(
+        match.group("key").lower()
+        for match in _PIP_CONFIG_SET.finditer(code)
+        if match.group("value").strip("\"'").lower() in _TRUE
+    )
+    left = config_left(settings)
+    if "EXTERNALLY-MANAGED" in code and _REMOVES.search(code):
+        left[UNPROTECTED] = "marker"
+    return left
+
+
+def config_left(settings: set[str]) -> dict[str, str]:
+    """The ``env`` entries that stand for pip config ``settings`` turned on."""
+    left: dict[str, str] = {}
+    if "break-system-packages" in settings:
+        left[UNPROTECTED] = "config-file"
+    if "user" in settings:
+        left["PIP_USER"] = "1"
+    return left
 
 
 def removes_externally_managed(program: str, args: list[str]) -> bool:
@@ -124,7 +174,7 @@ class ShellState(Record):
         state = cls()
         for name, value in env.items():
             if name == UNPROTECTED:
-                state.unprotected = "marker"
+                state.unprotected = value
             else:
                 state.assign(name, value, exported=True)
         if managed:

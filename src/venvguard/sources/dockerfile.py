@@ -16,12 +16,11 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from venvguard.shell.state import UNPROTECTED
+from venvguard.shell.state import config_left, left_on_the_machine, pip_config_settings
 from venvguard.sources.snippet import Snippet, SourceError
 
 _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
-_REMOVES = re.compile(r"\b(?:rm|mv|unlink)\b|\s-delete\b")
 _SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
 # CMD and ENTRYPOINT run when the container starts, in the same environment as a RUN would.
 _COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
@@ -106,6 +105,11 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
         if keyword == "SHELL":
             dialect = _dialect(_joined(parts, escape, first_column))
             continue
+        if keyword in {"COPY", "ADD"} and bodies:
+            destination = (_joined(parts, escape, first_column).split() or [""])[-1]
+            if destination.endswith(("pip.conf", "pip.ini")):
+                written = "\n".join(line for body in bodies for _, line in body)
+                _leave(env, config_left(pip_config_settings(written)))
         if keyword not in _COMMANDS:
             continue
         delimiters = [delimiter for _, _, delimiter in heredocs]
@@ -120,13 +124,18 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             dialect=dialect,
             first_line=first_line,
         )
-        code = " ".join([part for _, part in parts] + [line for body in bodies for _, line in body])
-        if "EXTERNALLY-MANAGED" in code and _REMOVES.search(code):
-            # The image's Python has lost its install protection for the RUNs after this
-            # one (this one's shell sees the command itself).
-            env[UNPROTECTED] = "1"
+        lines_run = [line for body in bodies for _, line in body]
+        code = "\n".join([_joined(parts, escape, first_column), *lines_run])
+        _leave(env, left_on_the_machine(code))
     if unclosed is not None and whole:
         raise SourceError("a heredoc that is never closed", unclosed)
+
+
+def _leave(env: dict[str, str], left: dict[str, str]) -> None:
+    """Keep what a ``RUN`` or ``COPY`` left for the later ones of the stage; an ``ENV``
+    value or an earlier reason stays (pip reads its variables over its config files)."""
+    for name, value in left.items():
+        env.setdefault(name, value)
 
 
 def _continues(line: str, escape: str) -> bool:
