@@ -374,6 +374,20 @@ def test_function_arguments_reach_the_commands_in_its_body() -> None:
     assert hits(script) == [(2, 3, "VG302"), (6, 1, "VG301"), (7, 12, "VG303")]
 
 
+def test_a_default_for_an_argument_is_used_only_when_the_call_leaves_it_out() -> None:
+    script = (
+        'download() {\n  local sudo=${2:-""}\n  $sudo $1 install --user torch\n}\n'  # 1-4
+        "download pip3 sudo\n"  # 5: runs sudo pip3 install at line 3
+        'get() { ${2-sudo} pip install "${1:-x}"; }\n'  # 6
+        "get y\n"  # 7: no second argument, so the default sudo
+        "again() { ${2:-sudo} pip install --user a; }\n"  # 8
+        'again y ""\n'  # 9: an empty argument takes the :- default too
+        "quiet() { ${1} ${2-sudo} pip install --user a; }\n"  # 10
+        'quiet "" ""\n'  # 11: an empty argument given, so no - default
+    )
+    assert hits(script) == [(3, 3, "VG301"), (6, 9, "VG301"), (8, 11, "VG301"), (10, 11, "VG302")]
+
+
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
     script = (
         'run() {\n    "$@"\n}\n'  # 1-3

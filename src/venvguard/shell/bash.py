@@ -51,7 +51,7 @@ def _ansi_c_character(match: re.Match[str]) -> str:
 
 
 _EXPANSION = re.compile(
-    r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
+    r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
 )
 _INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
 # Words without which a command can neither install nor change the environment in effect.
@@ -621,6 +621,12 @@ class _Walker:
                     return self.argument(int(number), raw, row, column)
                 return Word(raw, True, row, column)
             name = match.group("name")
+            if name.isdigit() and self.arguments is not None:
+                given = self.argument(int(name), raw, row, column)
+                if given.value != raw and (
+                    given.value or not (match.group("op") or "").startswith(":")
+                ):
+                    return given  # a call's argument; a default is for one it leaves out
             if name in state.variables and (
                 state.variables[name] or not (match.group("op") or "").startswith(":")
             ):
