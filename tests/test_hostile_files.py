@@ -190,3 +190,23 @@ def test_pyproject_that_is_not_valid_toml_is_a_clear_error(repo: Repo) -> None:
     result = run_cli("check", cwd=repo.path)
     assert result.code == 2
     assert result.err.startswith("venvguard: error: ") and result.err.count("\n") == 1
+
+
+def test_a_makefile_with_an_unclosed_conditional_or_define_is_read_with_a_notice(
+    repo: Repo,
+) -> None:
+    repo.write("Makefile", "ifeq ($(CI),true)\ninstall:\n\tsudo pip install x\n")
+    repo.write("tools.mk", "define HELP\ntext\nsetup:\n\tpip install --user y\n")
+    repo.write("extra.mk", "endif\nlint:\n\tsudo pip install z\n")
+    _, report = check_in_process(repo, "--select", "VG3")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert {(f["code"], f["path"], f["line"]) for f in findings} == {
+        ("VG301", "Makefile", 3),
+        ("VG301", "extra.mk", 3),
+    }
+    notices = notices_of(report)
+    fully = "could not read this Makefile fully: "
+    assert ("Makefile", 1, fully + "`ifeq` is never closed with `endif`") in notices
+    assert ("tools.mk", 1, fully + "`define` is never closed with `endef`") in notices
+    assert ("extra.mk", 1, fully + "`endif` with no conditional open") in notices

@@ -112,6 +112,27 @@ def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
     return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
 
 
+_KIND_NAMES = {
+    "shell": "shell script",
+    "makefile": "Makefile",
+    "dockerfile": "Dockerfile",
+    "github-workflow": "GitHub workflow",
+    "github-action": "GitHub action",
+    "gitlab-ci": "GitLab CI file",
+    "circleci": "CircleCI config",
+    "travis": "Travis CI config",
+    "azure-pipelines": "Azure Pipelines file",
+    "appveyor": "AppVeyor config",
+    "bitbucket-pipelines": "Bitbucket Pipelines file",
+    "tox": "tox config",
+    "markdown": "Markdown file",
+    "rst": "reStructuredText file",
+    "notebook": "notebook",
+    "powershell": "PowerShell script",
+    "batch": "batch file",
+}
+
+
 def _checked(
     ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
 ) -> tuple[list[Finding | Notice], bool]:
@@ -141,7 +162,8 @@ def _check_file(
     try:
         analyser.run(reader(kind)(path, text))
     except SourceError as error:
-        yield Notice(path, error.line, f"could not read this {kind} file fully: {error}")
+        name = _KIND_NAMES.get(kind, f"{kind} file")
+        yield Notice(path, error.line, f"could not read this {name} fully: {error}")
         if not analyser.hits:
             analyser = _read_up_to(
                 error, text, lambda part: reader(kind)(path, part), fresh_analyser

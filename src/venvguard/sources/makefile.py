@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from venvguard.sources.snippet import Snippet
+from venvguard.sources.snippet import Snippet, SourceError
 
 _ASSIGNMENT = re.compile(
     r"^(?P<export>export\s+|override\s+)?(?P<name>[A-Za-z_.][A-Za-z0-9_.-]*)\s*"
@@ -23,6 +23,7 @@ _ASSIGNMENT = re.compile(
 )
 _RULE = re.compile(r"^(?P<targets>[^:=#\t][^:=#]*?)\s*::?(?!=)\s*(?P<rest>.*)$")
 _CONDITIONAL = re.compile(r"^(?:ifeq|ifneq|ifdef|ifndef|else|endif|-?include|sinclude|vpath)\b")
+_OPENS = frozenset({"ifeq", "ifneq", "ifdef", "ifndef"})
 _REFERENCE = re.compile(r"\$\(([^()]*)\)|\$\{([^{}]*)\}|\$([@<^*?%+|])")
 _SENTINEL = "\x00"
 #: A ``$(shell ...)`` that may install: once run for a ``:=`` value, never run again. Any
@@ -113,6 +114,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     in_rule = False
     rule = 0
     targets: list[str] = []
+    opened: list[tuple[str, int]] = []  # the conditionals open, with their lines
+    problem: SourceError | None = None  # make stops at it; the rest is still read
     index = 0
     while index < len(lines):
         raw = lines[index].rstrip("\r")
@@ -138,9 +141,18 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
                 index += 1
             name = stripped.split()[1] if len(stripped.split()) > 1 else ""
             defines[name.rstrip(":+?!=")] = (body, index)
+            if index >= len(lines) and problem is None:
+                problem = SourceError("`define` is never closed with `endef`", row + 1)
             index += 1
             continue
         if _CONDITIONAL.match(stripped):
+            directive = stripped.split()[0]
+            if directive in _OPENS:
+                opened.append((directive, row + 1))
+            elif directive == "endif" and opened:
+                opened.pop()
+            elif directive == "endif" and problem is None:
+                problem = SourceError("`endif` with no conditional open", row + 1)
             continue
         if assignment is not None:
             name = assignment.group("name")
@@ -197,6 +209,11 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         fresh = item.rule != previous_rule or not oneshell
         previous_rule = item.rule
         yield Snippet(snippet.text, snippet.origins, env=env, fresh=fresh, joins=snippet.joins)
+    if problem is None and opened:
+        directive, line = opened[0]
+        problem = SourceError(f"`{directive}` is never closed with `endif`", line)
+    if problem is not None:
+        raise problem
 
 
 #: A recipe line that is a canned recipe, whole: ``$(NAME)``, ``${NAME}``, ``$(call NAME,..)``.
