@@ -780,6 +780,15 @@ def test_a_bare_greater_than_is_the_prompt_of_powershell_and_cmd_sessions() -> N
     assert lines("markdown", text) == [(2, 3, "VG302"), (5, 3, "VG302")]
 
 
+def test_a_bare_greater_than_prompt_in_a_shell_block_with_no_other_prompt() -> None:
+    text = (
+        "```bash\n> pip install --user a\n```\n"  # 2
+        "```\n> sudo pip3 install b\nCollecting b\n```\n"  # 5
+        "```sh\n> out.log\npip install --user c\n```\n"  # 10: a redirection, then a command
+    )
+    assert lines("markdown", text) == [(2, 3, "VG302"), (5, 3, "VG301"), (10, 1, "VG302")]
+
+
 def test_a_dockerfile_block_keeps_its_environment_to_itself() -> None:
     text = (
         "```dockerfile\nFROM python:3.12\nENV PIP_TARGET=/usr/local/pip-global\n"

@@ -49,6 +49,8 @@ _PROMPT = re.compile(
     r"|^(?:[\w.-]+@[\w.-]+:[^\s#]*|\[[\w.-]+@[^\]\n]*\])#\s"
 )
 
+_BARE_PROMPT = re.compile(r"^\s*>\s(?=" + _COMMAND_LINE.pattern.removeprefix("^") + ")")
+
 
 def language(info: str) -> str:
     """The language word of a fence info string (``bash``, ``{code-block} console``,
@@ -89,6 +91,15 @@ def block(
     else:
         return
     prompts = any(_PROMPT.match(line.lstrip()) for line in content)
+    # "> pip install x" with no other prompt: a bare ">" is the prompt, not a redirection
+    # (one before a command word; "> out.log" stays a redirection).
+    bare = (
+        not prompts
+        and dialect == "bash"
+        and lang not in _PLAIN
+        and any(_BARE_PROMPT.match(line) for line in content)
+    )
+    prompts = prompts or bare
     if lang in _PLAIN and not prompts:
         return
     session = prompts and lang in {"", *_SCRIPT, *_SESSION, *_POWERSHELL, *_BATCH, *_PLAIN}
@@ -101,7 +112,7 @@ def block(
         text, offset = raw, 0
         if session:
             stripped = raw.lstrip()
-            match = _PROMPT.match(stripped)
+            match = _PROMPT.match(stripped) or (_BARE_PROMPT.match(stripped) if bare else None)
             if match is not None and not match.group(0).startswith(">>>"):
                 offset = len(raw) - len(stripped) + match.end()
                 text = raw[offset:]
