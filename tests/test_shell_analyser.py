@@ -371,7 +371,7 @@ def test_function_arguments_reach_the_commands_in_its_body() -> None:
         'second() { pip install "${1}" "$2"; }\n'
         "second --break-system-packages x\n"
     )
-    assert hits(script) == [(2, 3, "VG302"), (6, 1, "VG301"), (7, 12, "VG303")]
+    assert hits(script) == [(2, 3, "VG302"), (6, 9, "VG301"), (7, 12, "VG303")]
 
 
 def test_a_default_for_an_argument_is_used_only_when_the_call_leaves_it_out() -> None:
@@ -683,6 +683,20 @@ def test_an_install_written_at_the_call_of_a_function_is_reported_there() -> Non
         "pipi b\n"
     )
     assert hits(script) == [(4, 1, "VG303"), (5, 1, "VG302"), (7, 10, "VG301")]
+
+
+def test_a_function_that_runs_its_arguments_in_either_branch_reports_one_install() -> None:
+    script = (
+        "sudoUserIf() {\n"
+        '  if [ "$(id -u)" -eq 0 ]; then\n'
+        '    sudo -u "$USERNAME" "$@"\n'
+        "  else\n"
+        '    "$@"\n'
+        "  fi\n"
+        "}\n"
+        "sudoUserIf python -m pip install numpy\n"  # 8
+    )
+    assert hits(script) == [(8, 12, "VG305")]
 
 
 def test_ansi_c_quoted_code_has_its_escapes_read() -> None:

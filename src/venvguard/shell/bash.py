@@ -349,8 +349,14 @@ class _Walker:
         if named_by_call:
             start = end = (words[0].row, words[0].column)
             return Command(words, assignments, start, end, " ".join(w.value for w in words))
-        if written_at_call and self.call is not None:
-            return Command(words, assignments, self.call.start, self.call.end, self.call.text)
+        if written_at_call and self.call is not None and self.arguments:
+            first = self.arguments[0]
+            start = self.call.start
+            if first.value != "install" and not first.value.startswith("-"):
+                # "sudo "$@"" called as "f pip install x": the arguments are the command,
+                # placed where they start, as when "$@" alone is the command.
+                start = (first.row, first.column)
+            return Command(words, assignments, start, self.call.end, self.call.text)
         start = self.point(start_node.start_point)
         end = self.point(node.end_point)
         # A command continued over lines with backslashes reads as the one line it runs as.
