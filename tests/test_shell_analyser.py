@@ -388,6 +388,39 @@ def test_a_default_for_an_argument_is_used_only_when_the_call_leaves_it_out() ->
     assert hits(script) == [(3, 3, "VG301"), (6, 9, "VG301"), (8, 11, "VG301"), (10, 11, "VG302")]
 
 
+def test_a_variable_set_in_a_branch_or_after_and_reaches_the_install() -> None:
+    script = (
+        'SUDO=""\nif [ "$(id -u)" -ne 0 ]; then\n  SUDO="sudo"\nfi\n$SUDO pip3 install a\n'  # 5
+        'S2=\n[ "$(id -u)" -ne 0 ] && S2=sudo\n$S2 pip3 install b\n'  # 8
+        'if [ -n "$NEW" ]; then\n  FLAGS=--break-system-packages\nelse\n  FLAGS=\nfi\n'
+        "pip3 install $FLAGS c\n"  # 14: some run breaks the system packages
+        "if true; then U=--user; fi\npip3 install $U d\n"  # 16
+        'S3=sudo\nif [ "$(id -u)" -eq 0 ]; then S3=""; fi\n$S3 pip3 install e\n'  # 19
+        'case "$ID" in\n  root) S4= ;;\n  *) S4=sudo ;;\nesac\n$S4 pip3 install f\n'  # 24
+    )
+    expected = [(5, 1, "VG301"), (8, 1, "VG301"), (14, 1, "VG303"), (16, 1, "VG302")]
+    assert hits(script) == [*expected, (19, 1, "VG301"), (24, 1, "VG301")]
+
+
+def test_an_activation_in_a_pipeline_or_a_background_job_ends_with_it() -> None:
+    script = (
+        "source .venv/bin/activate | tee /dev/null\npip install a\n"  # 2
+        ". .venv/bin/activate &\npip install b\n"  # 4
+        "python3 -m venv v | tee log\nv/bin/pip install --user c\n"  # 6: v was made all the same
+    )
+    assert hits(script) == [(2, 1, "VG305"), (4, 1, "VG305"), (6, 1, "VG302")]
+
+
+def test_a_venv_is_left_by_a_path_without_it_or_never_entered_by_running_activate() -> None:
+    script = (
+        'python3 -m venv .venv\nPATH="$PWD/.venv/bin:$PATH"\npip install a\n'  # 3: in the venv
+        "PATH=/usr/bin:/bin\npip install b\n"  # 5: the venv is gone from PATH
+        ". .venv/bin/activate\nexport PATH=/opt/tools/bin:$PATH\npip install c\n"  # 8: still in
+        "deactivate\n.venv/bin/activate\npip install d\n"  # 11: run, not sourced
+    )
+    assert hits(script) == [(5, 1, "VG305"), (11, 1, "VG305")]
+
+
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
     script = (
         'run() {\n    "$@"\n}\n'  # 1-3

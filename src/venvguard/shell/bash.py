@@ -57,7 +57,9 @@ _INSTALLER_WORD = re.compile(rb"pip|easy_install|setup\.py")
 # Words without which a command can neither install nor change the environment in effect.
 _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
-    rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED"
+    rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED|"
+    # a variable that will hold a wrapper or an option of an install: SUDO=sudo, U=--user
+    rb"=[\"']?(?:sudo|doas|-)"
 )
 _EXPANSION_WITH_SEMICOLON = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+?][^{}\n;]*;[^{}\n]*\}")
 
@@ -194,7 +196,7 @@ class _Walker:
         elif kind == "function_definition":
             self.define(node, state)
         elif kind in _NEW_SCOPE:
-            self.children(node, state.copy())
+            self.subshell(node, state, self.children)
         elif kind == "pipeline":
             self.pip_config_written(node, state)
             self.pipeline(node, state)
@@ -232,7 +234,14 @@ class _Walker:
             if child.type in {"elif_clause", "else_clause", "case_item"}:
                 ran.append(before.copy())
             self.visit(child, ran[-1])
-        state.absorb(ran)
+        if node.type == "if_statement":
+            exhaustive = any(child.type == "else_clause" for child in node.children)
+        else:
+            exhaustive = any(
+                child.type == "case_item" and self.text(child).lstrip().startswith("*")
+                for child in node.children
+            )
+        state.absorb(ran, exhaustive)
 
     def pip_config_written(self, node: Any, state: ShellState) -> None:
         """A pip config file written here (``cat > /etc/pip.conf <<EOF``, ``echo ... | tee
@@ -248,8 +257,19 @@ class _Walker:
             state.unprotected = state.unprotected or "config-file"
 
     def children(self, node: Any, state: ShellState) -> None:
-        for child in node.children:
-            self.visit(child, state)
+        children = node.children
+        for index, child in enumerate(children):
+            if index + 1 < len(children) and children[index + 1].type == "&":
+                self.subshell(child, state, self.visit)  # a background job
+            else:
+                self.visit(child, state)
+
+    @staticmethod
+    def subshell(node: Any, state: ShellState, walk: Any) -> None:
+        """Walk ``node`` in a subshell of ``state``: only what it leaves on the machine stays."""
+        inner = state.copy()
+        walk(node, inner)
+        state.keep_machine(inner)
 
     def problem(self, node: Any) -> None:
         if _INSTALLER_WORD.search(self.source[node.start_byte : node.end_byte]):
@@ -426,12 +446,15 @@ class _Walker:
 
         fed = False
         for child in node.children:
+            # Each part of a pipeline runs in a subshell of its own.
+            inner = state.copy()
             if child.type == "command":
-                unwrapped = self.simple(child, state, after_get_pip=fed)
+                unwrapped = self.simple(child, inner, after_get_pip=fed)
                 if unwrapped is not None and get_pip_download(unwrapped.words):
                     fed = True
             else:
-                self.visit(child, state)
+                self.visit(child, inner)
+            state.keep_machine(inner)
 
     def loop(self, node: Any, state: ShellState) -> None:
         """``for NAME in WORDS; do BODY; done``: the body runs with NAME set to each word."""

@@ -192,21 +192,35 @@ class ShellState(Record):
             self.unprotected,
         )
 
-    def absorb(self, branches: list[ShellState]) -> None:
+    def absorb(self, branches: list[ShellState], exhaustive: bool = True) -> None:
         """Take in what any of the branches that started from this state may have set
-        (``if``/``else``, ``case``): later branches' values win, and an environment any
-        of them activated is taken as in effect after them."""
+        (``if``/``else``, ``case``; not ``exhaustive``: a run may take none of them). A value
+        beats an empty one (``SUDO=sudo`` on one path, ``SUDO=`` on another: some run has
+        sudo), else later branches' values win; an environment any of them activated is
+        taken as in effect after them."""
         before = dict(self.variables)
+        changed: set[str] = set()
         for branch in branches:
             for name, value in branch.variables.items():
-                if before.get(name) != value:
-                    self.variables[name] = value
+                if before.get(name) == value:
+                    continue
+                other = self.variables.get(name) if name in changed or not exhaustive else None
+                if not value and other:
+                    continue
+                self.variables[name] = value
+                changed.add(name)
             self.exported |= branch.exported
             self.venv = self.venv or branch.venv
             self.conda = self.conda or branch.conda
             self.notable = self.notable or branch.notable
             self.venv_dirs |= branch.venv_dirs
             self.unprotected = self.unprotected or branch.unprotected
+
+    def keep_machine(self, subshell: ShellState) -> None:
+        """Take in what a subshell (``( )``, a pipeline's part, a job run with ``&``) left
+        on the machine; its variables and activations end with it."""
+        self.venv_dirs |= subshell.venv_dirs
+        self.unprotected = self.unprotected or subshell.unprotected
 
     def environment(self) -> dict[str, str]:
         return {name: self.variables[name] for name in self.exported if name in self.variables}
@@ -227,6 +241,9 @@ class ShellState(Record):
                 self.conda = True
             elif where == "venv":
                 self.venv = True
+            elif "PATH" not in value and "PATH" not in raw and "Path" not in value:
+                # A PATH built anew, without the one before it: no venv's bin is left in it.
+                self.venv = self.conda = False
 
     def path_leads_to(self, value: str, raw: str = "") -> str | None:
         """``venv`` or ``conda`` when a ``PATH`` of ``value`` (written ``raw``) finds its
@@ -257,6 +274,8 @@ class ShellState(Record):
         args = [word.value for word in words[1:]]
         if name in {"source", "."} and args:
             return self._activate_script(args[0], args[1:])
+        if name == "activate" and "/" in words[0].value and "\\" not in words[0].value:
+            return True  # .venv/bin/activate run, not sourced: a child shell is activated
         if name in {"activate", "activate.ps1", "activate.bat"}:
             return self._activate_script(words[0].value, args)
         if name == "deactivate":
