@@ -848,6 +848,26 @@ def test_dockerfile_removing_the_externally_managed_marker_lasts_for_the_stage()
     assert lines("dockerfile", text, outside_venv=False) == [(3, 5, "VG303"), (5, 5, "VG303")]
 
 
+def test_dockerfile_continuations_under_a_powershell_or_cmd_shell_join_one_line() -> None:
+    text = (
+        "# escape=`\n"
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'SHELL ["powershell", "-Command"]\n'
+        "RUN python -m pip install `\n"  # 4
+        "      --break-system-packages requests\n"
+        "RUN python -m pip install `\n"  # 6
+        "      --user pywin32\n"
+        'SHELL ["cmd", "/S", "/C"]\n'
+        "RUN echo one && `\n"  # 9
+        "    pip install --user b\n"  # 10
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [
+        (4, 5, "VG303"),
+        (6, 5, "VG302"),
+        (10, 5, "VG302"),
+    ]
+
+
 def test_dockerfile_pip_config_lasts_for_the_stage() -> None:
     text = (
         "FROM debian:12 AS base\n"

@@ -248,6 +248,18 @@ def _run(
                 yield Snippet(text, rows, dialect, snapshot)
         return
     lines = [command] + [line for _, line in parts[1:]]
+    if dialect != "bash":
+        # PowerShell and cmd have no backslash-newline: the instruction is the one line
+        # Docker joins, each part placed where it is written.
+        text, joins = "", []
+        numbers = [row, *(number for number, _ in parts[1:])]
+        for index, (number, line) in enumerate(zip(numbers, lines, strict=True)):
+            if index:
+                text += " "
+                joins.append((0, len(text), first_line + number, 0))
+            text += line.rstrip()[: -len(escape)] if index < len(lines) - 1 else line
+        yield Snippet(text, ((first_line + row, column),), dialect, snapshot, joins=tuple(joins))
+        return
     origins: list[tuple[int, int]] = [(first_line + row, column)]
     origins.extend((first_line + number, 0) for number, _ in parts[1:])
     # Docker joins a line ending in its escape character (spaces may follow it) to the next;
