@@ -653,6 +653,24 @@ def test_notebook_colab_shell_cells_and_string_sources() -> None:
     assert numbered[line - 1][column - 1 :].startswith("pip install --user b")
 
 
+def test_notebook_bang_continuations_and_a_cell_magic_after_blank_lines() -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["!pip install \\\n", "    --user foo\n"]},
+            {"cell_type": "code", "source": ["\n", "  \n", "%%bash\n", "sudo pip install x\n"]},
+            {"cell_type": "code", "source": ["# setup\n", "%%bash\n", "sudo pip install y\n"]},
+        ]
+    }
+    text = json.dumps(notebook, indent=1)
+    numbered = text.split("\n")
+    found = lines("notebook", text, outside_venv=False)
+    assert [rule for _, _, rule in found] == ["VG302", "VG301"]
+    line, column, _ = found[0]
+    assert numbered[line - 1][column - 1 :].startswith("pip install ")
+    line, column, _ = found[1]
+    assert numbered[line - 1][column - 1 :].startswith("sudo pip install x")
+
+
 def test_a_shell_given_by_an_expression_is_read_as_the_default() -> None:
     text = (
         "runs:\n"

@@ -101,17 +101,26 @@ class _Locator:
 
 def cell_snippets(lines: Sequence[str], positions: Sequence[tuple[int, int]]) -> Iterator[Snippet]:
     """The shell of one code cell: a ``%%bash`` cell's body, or its ``!`` lines."""
-    if not lines:
-        return
-    if _CELL_MAGIC.match(lines[0]):
-        body = [line.rstrip("\n") for line in lines[1:]]
+    # IPython drops a cell's leading blank lines before it looks for a cell magic.
+    start = next((index for index, line in enumerate(lines) if line.strip()), len(lines))
+    if start < len(lines) and _CELL_MAGIC.match(lines[start]):
+        body = [line.rstrip("\n") for line in lines[start + 1 :]]
         if body:
-            yield Snippet("\n".join(body), tuple(positions[1:]))
+            yield Snippet("\n".join(body), tuple(positions[start + 1 :]))
         return
-    for line, (number, column) in zip(lines, positions, strict=False):
+    index = 0
+    while index < len(lines):
+        line, (number, column) = lines[index], positions[index]
+        index += 1
         match = _BANG.match(line)
         if match is None:
             continue
-        command = line[match.end() :].rstrip("\n")
-        command = command.replace("{sys.executable}", "kernel-env/bin/python")
-        yield Snippet(command, ((number, column + match.end()),))
+        command = [line[match.end() :].rstrip("\n")]
+        origins = [(number, column + match.end())]
+        # A "!" line ending in a backslash goes on, as the shell reads it.
+        while command[-1].endswith("\\") and index < len(lines):
+            command.append(lines[index].rstrip("\n"))
+            origins.append(positions[index])
+            index += 1
+        text = "\n".join(command).replace("{sys.executable}", "kernel-env/bin/python")
+        yield Snippet(text, tuple(origins))
