@@ -210,3 +210,22 @@ def test_a_makefile_with_an_unclosed_conditional_or_define_is_read_with_a_notice
     assert ("Makefile", 1, fully + "`ifeq` is never closed with `endif`") in notices
     assert ("tools.mk", 1, fully + "`define` is never closed with `endef`") in notices
     assert ("extra.mk", 1, fully + "`endif` with no conditional open") in notices
+
+
+def test_a_notebook_of_the_wrong_shape_is_a_notice(repo: Repo) -> None:
+    repo.write("shape.ipynb", '{"cells": "!sudo pip install a", "nbformat": 4}')
+    repo.write("list.ipynb", '[{"source": "!sudo pip install b"}]')
+    cells = [
+        {"cell_type": "code", "source": 42},
+        {"cell_type": "code", "source": ["!sudo pip install x\n"]},
+    ]
+    repo.write("source.ipynb", json.dumps({"cells": cells, "nbformat": 4}, indent=1))
+    _, report = check_in_process(repo, "--select", "VG3")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["code"], f["path"]) for f in findings] == [("VG301", "source.ipynb")]
+    notices = {(path, message) for path, _, message in notices_of(report)}
+    fully = "could not read this notebook fully: "
+    assert ("shape.ipynb", fully + "not a notebook: it has no list of cells") in notices
+    assert ("list.ipynb", fully + "not a notebook: it has no list of cells") in notices
+    assert ("source.ipynb", fully + "a cell's source is neither text nor lines") in notices

@@ -28,12 +28,19 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     cells = document.get("cells") if isinstance(document, dict) else None
     if not isinstance(cells, list):
         worksheets = document.get("worksheets") if isinstance(document, dict) else None
-        cells = [c for w in worksheets or [] if isinstance(w, dict) for c in w.get("cells", [])]
+        if not isinstance(worksheets, list):  # nbformat 3 keeps its cells in worksheets
+            raise SourceError("not a notebook: it has no list of cells", 1)
+        cells = [c for w in worksheets if isinstance(w, dict) for c in w.get("cells", [])]
     locator = _Locator(text)
+    problem: str | None = None  # the first cell that cannot be read; the rest still are
     for cell in cells:
         if not isinstance(cell, dict):
+            problem = problem or "a cell that is not a JSON object"
             continue
         source = cell.get("source", cell.get("input", []))
+        if not isinstance(source, (str, list)):
+            problem = problem or "a cell's source is neither text nor lines"
+            continue
         lines = _lines(source)
         if isinstance(source, str):
             positions = locator.find_all(lines)
@@ -42,6 +49,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         if cell.get("cell_type") != "code":
             continue
         yield from cell_snippets(lines, positions)
+    if problem is not None:
+        raise SourceError(problem)
 
 
 def _lines(source: Any) -> list[str]:
