@@ -421,6 +421,18 @@ def test_a_venv_is_left_by_a_path_without_it_or_never_entered_by_running_activat
     assert hits(script) == [(5, 1, "VG305"), (11, 1, "VG305")]
 
 
+def test_the_export_attribute_comes_and_goes() -> None:
+    script = (
+        "export PIP_USER=1\ndeclare +x PIP_USER\npip install a\n"  # 3: no longer exported
+        "export PIP_USER\nexport -n PIP_USER\npip install b\n"  # 6
+        "set -a\nPIP_BREAK_SYSTEM_PACKAGES=1\nset +a\npip install c\n"  # 10: allexport
+        "unset PIP_USER\nPIP_USER=1\npip install d\n"  # 13: set after set +a, not exported
+        "set -o allexport\nUV_SYSTEM_PYTHON=1\nuv pip install e\n"  # 16
+    )
+    expected = [(3, 1, "VG305"), (6, 1, "VG305"), (10, 1, "VG303"), (13, 1, "VG303")]
+    assert hits(script) == [*expected, (16, 1, "VG304")]
+
+
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
     script = (
         'run() {\n    "$@"\n}\n'  # 1-3

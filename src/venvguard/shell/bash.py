@@ -59,7 +59,8 @@ _RELEVANT = re.compile(
     rb"(?i:pip)|easy_install|setup\.py|activate|VIRTUAL_ENV|PATH|conda|mamba|workon|layout|shell|"
     rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED|"
     # a variable that will hold a wrapper or an option of an install: SUDO=sudo, U=--user
-    rb"=[\"']?(?:sudo|doas|-)"
+    rb"=[\"']?(?:sudo|doas|-)|"
+    rb"\bset\s+[-+]\w*a|allexport"  # set -a: the variables set later are exported
 )
 _EXPANSION_WITH_SEMICOLON = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+?][^{}\n;]*;[^{}\n]*\}")
 
@@ -133,6 +134,7 @@ class _Walker:
         self.arguments: list[Word] | None = None
         self.notable_arguments = False  # they hold an installer or environment word
         self.call: Command | None = None  # the function call whose body is being walked
+        self.allexport = False  # set -a: every variable set is exported
 
     # --- positions and text --------------------------------------------------------------
 
@@ -187,7 +189,7 @@ class _Walker:
         if kind == "command":
             self.simple(node, state)
         elif kind == "variable_assignment":
-            self.assignment(node, state, exported=False)
+            self.assignment(node, state, exported=self.allexport)
         elif kind == "declaration_command":
             self.declaration(node, state)
         elif kind == "unset_command":
@@ -415,6 +417,8 @@ class _Walker:
         if command is None:
             return None
         name = command.words[0].value
+        if name == "set":
+            self.set_options([word.value for word in command.words[1:]])
         if name in self.functions and not command.words[0].dynamic:
             if name not in self.running:
                 self.called.add(name)
@@ -554,15 +558,33 @@ class _Walker:
         raw = self.text(value_node) if value_node is not None else ""
         state.assign(self.text(name_node), value, exported=exported, raw=raw)
 
+    def set_options(self, options: list[str]) -> None:
+        """``set -a``/``set -o allexport`` (and ``+``): whether assignments are exported."""
+        for index, option in enumerate(options):
+            named = options[index + 1] if index + 1 < len(options) else ""
+            flag = option[:1] in {"-", "+"} and option[1:2] != "-"
+            if flag and ("a" in option[1:] or (option[1:] == "o" and named == "allexport")):
+                self.allexport = option[0] == "-"
+
     def declaration(self, node: Any, state: ShellState) -> None:
         keyword = self.text(node.children[0]) if node.children else ""
-        exported = keyword == "export"
+        exported = keyword == "export" or self.allexport
+        removed = False  # export -n NAME, declare +x NAME: no longer exported
         for child in node.children[1:]:
-            if child.type == "word" and self.text(child).startswith("-"):
-                exported = exported or "x" in self.text(child)
+            flag = self.text(child) if child.type == "word" else ""
+            if flag.startswith("-"):
+                exported = exported or "x" in flag
+                removed = removed or (keyword == "export" and "n" in flag)
+            elif flag.startswith("+") and "x" in flag:
+                removed = True
         for child in node.children[1:]:
             if child.type == "variable_assignment":
-                self.assignment(child, state, exported)
+                self.assignment(child, state, exported and not removed)
+                name = child.child_by_field_name("name")
+                if removed and name is not None:
+                    state.exported.discard(self.text(name))
+            elif child.type == "variable_name" and removed:
+                state.exported.discard(self.text(child))
             elif child.type == "variable_name" and exported:
                 state.exported.add(self.text(child))
             else:
