@@ -107,6 +107,17 @@ def test_travis_phases_jobs_env_and_deploy() -> None:
     ]
 
 
+def test_travis_matrix_entries_are_alternatives_and_any_of_them_counts() -> None:
+    text = (
+        "language: python\nos: windows\n"
+        "env:\n  matrix:\n    - PIP_USER=1\n    - PIP_USER=0\n"
+        "install:\n  - pip install a\n"  # 8
+    )
+    assert lines("travis", text, outside_venv=False) == [(8, 5, "VG302")]
+    text = "env:\n  global:\n    - PIP_USER=1\n    - PIP_USER=0\ninstall: pip install b\n"
+    assert lines("travis", text, outside_venv=False) == []  # global entries all apply, in order
+
+
 def test_travis_python_language_runs_in_a_virtualenv() -> None:
     text = "language: python\ninstall:\n  - pip install -e .\n"
     assert lines("travis", text, outside_venv=True) == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from venvguard.shell.pip_options import truthy
 from venvguard.sources import yaml_nodes as y
 from venvguard.sources.snippet import Snippet
 
@@ -47,10 +48,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     env_node = y.get(root, "env")
     global_env: dict[str, str] = {}
     if not y.is_mapping(env_node):
-        shared = _env(env_node, global_env)
+        shared = _env(env_node, global_env, alternatives=True)
     elif any(y.get(env_node, key) is not None for key in ("global", "matrix", "jobs")):
         global_env = _env(y.get(env_node, "global"), {})
-        shared = _env(y.get(env_node, "matrix") or y.get(env_node, "jobs"), global_env)
+        shared = _env(y.get(env_node, "matrix") or y.get(env_node, "jobs"), global_env, True)
     else:
         shared = y.env_of(env_node, {})
         global_env = shared
@@ -61,7 +62,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         if y.is_mapping(job)
     ]
     plain = [job for job in jobs if all(y.get(job, phase) is None for phase in _PHASES)]
-    yield from _job(root, None, source, _env([y.get(job, "env") for job in plain], shared))
+    plain_env = _env([y.get(job, "env") for job in plain], shared, alternatives=True)
+    yield from _job(root, None, source, plain_env)
     for job in jobs:
         yield from _job(job, root, source, _env(y.get(job, "env"), global_env))
 
@@ -105,16 +107,21 @@ def _sequence(node: Any) -> list[Any]:
     return list(node.value) if y.is_sequence(node) else [node]
 
 
-def _env(node: Any, base: Mapping[str, str]) -> dict[str, str]:
+def _env(node: Any, base: Mapping[str, str], alternatives: bool = False) -> dict[str, str]:
     """Variables of an ``env:`` value (``NAME=value`` strings, lists of them, or mappings),
-    or of a list of such values."""
+    or of a list of such values. With ``alternatives`` each item is another job's set, and
+    a value pip reads as true beats one it reads as false: some job runs with it."""
     env = dict(base)
     for item in node if isinstance(node, list) else _sequence(node):
         if isinstance(node, list):
-            env = _env(item, env)
-            continue
-        if y.is_scalar(item):
-            env = y.assignments(str(item.value), env)
+            found = _env(item, {})
+        elif y.is_scalar(item):
+            found = y.assignments(str(item.value), {})
         elif y.is_mapping(item) and y.get(item, "secure") is None:
-            env = y.env_of(item, env)
+            found = y.env_of(item, {})
+        else:
+            continue
+        for name, value in found.items():
+            if not (alternatives and truthy(env.get(name)) and not truthy(value)):
+                env[name] = value
     return env
