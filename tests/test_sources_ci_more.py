@@ -673,6 +673,25 @@ def test_a_script_run_by_several_jobs_is_judged_in_each() -> None:
     assert lines("gitlab-ci", text, outside_venv=False, path=".gitlab-ci.yml") == [(3, 7, "VG303")]
 
 
+def test_tox_factor_conditional_setenv_applies_to_the_environments_with_the_factor() -> None:
+    text = (
+        "[tox]\nenvlist = py-unit\n"
+        "[testenv]\n"
+        "setenv =\n"
+        "    unit: PIP_USER = 1\n"  # 5
+        "    !win,lint-strict: PIP_BREAK_SYSTEM_PACKAGES = 1\n"
+        "commands = pip install a\n"  # 7: some environment has the factor
+        "[testenv:other]\ncommands = pip install b\n"  # 9: not unit, not win: VG303
+        "[testenv:py-unit-win]\ncommands = pip install c\n"  # 11: unit only: VG302
+        "[testenv:win]\ncommands = pip install d\n"  # 13: neither condition holds
+    )
+    assert lines("tox", text, path="tox.ini") == [
+        (7, 12, "VG303"),
+        (9, 12, "VG303"),
+        (11, 12, "VG302"),
+    ]
+
+
 def test_tox_setenv_is_the_environment_of_the_commands() -> None:
     text = (
         "[testenv]\n"

@@ -64,7 +64,8 @@ def _ini(text: str) -> Iterator[Snippet]:
     section = ""
     key = ""
     commands: list[tuple[str, Snippet]] = []  # with the section each is written in
-    settings: dict[str, dict[str, str]] = {}  # each section's ``setenv``
+    # each section's ``setenv``: (factor condition or "", name, value)
+    settings: dict[str, list[tuple[str, str, str]]] = {}
     # A command ending in a backslash goes on in the next line, as tox joins them.
     continued: list[tuple[str, tuple[int, int]]] = []
     continued_in = ""
@@ -104,7 +105,9 @@ def _ini(text: str) -> Iterator[Snippet]:
         if key in {"setenv", "set_env"} and in_env:
             setting = _SETTING.match(value[factors.end() :] if factors else value)
             if setting is not None:
-                settings.setdefault(section, {})[setting["name"]] = setting["value"].strip()
+                condition = factors.group(0).strip().rstrip(":") if factors else ""
+                entry = (condition, setting["name"], setting["value"].strip())
+                settings.setdefault(section, []).append(entry)
             continue
         if not in_env or key not in _COMMAND_KEYS or not value:
             continue
@@ -121,11 +124,40 @@ def _ini(text: str) -> Iterator[Snippet]:
     if continued:
         commands.append((continued_in, _joined(continued)))
     for name, snippet in commands:
-        # A test environment without a setenv of its own takes [testenv]'s.
-        env = settings.get(name, settings.get("testenv", {}) if name.startswith("testenv") else {})
+        env = _setenv(name, settings)
         yield snippet.replace(env=env) if env else snippet
     if broken is not None:
         raise SourceError("a section header without its closing bracket", broken)
+
+
+def _setenv(section: str, settings: dict[str, list[tuple[str, str, str]]]) -> dict[str, str]:
+    """The ``setenv`` of a section's commands. A test environment without one of its own
+    takes ``[testenv]``'s; a line with a factor condition counts for a named environment
+    whose factors meet it, and for ``[testenv]``'s own commands (some environment may)."""
+    entries = settings.get(section)
+    if entries is None:
+        entries = settings.get("testenv", []) if section.startswith("testenv") else []
+    name = section.partition(":")[2].strip()
+    factors = set(name.split("-")) if name else None
+    return {
+        variable: value
+        for condition, variable, value in entries
+        if not condition or factors is None or _meets(condition, factors)
+    }
+
+
+def _meets(condition: str, factors: set[str]) -> bool:
+    """Whether an environment's factors meet a condition: ``a,b`` either, ``a-b`` both,
+    ``!a`` not; one with braces (``{py38,py39}-x``) is taken as met."""
+    if "{" in condition:
+        return True
+    return any(
+        all(
+            (part[1:] not in factors) if part.startswith("!") else (part in factors)
+            for part in alternative.split("-")
+        )
+        for alternative in condition.split(",")
+    )
 
 
 _SETTING = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)")
