@@ -105,6 +105,18 @@ def test_powershell_unset_variables_name_their_program() -> None:
     ]
 
 
+def test_powershell_a_variable_set_from_an_expression_holds_an_unknown_program() -> None:
+    text = (
+        "$py = (Get-Command python).Source\n& $py -m pip install --user a\n"  # 2
+        '$pip = "$env:LOCALAPPDATA\\venv\\Scripts\\pip.exe"\n& $pip install b\n'  # 4: a venv
+        "$pip = & where.exe pip | Select-Object -First 1\n& $pip install --user c\n"  # 6
+    )
+    assert [(line, code) for line, _, code in found("powershell", text)] == [
+        (2, "VG302"),
+        (6, "VG302"),
+    ]
+
+
 def test_batch_conditions_blocks_and_loops() -> None:
     text = (
         "@echo off\n"  # 1

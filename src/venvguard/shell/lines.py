@@ -230,7 +230,12 @@ def _statement(
     else:
         assign = _PS_ASSIGN.match(statement)
     if assign is not None:
-        value = assign.group("value").strip().strip("\"'")
+        value = assign.group("value").strip()
+        if not batch and (value.startswith(("(", "$(", "@(", "&", "[")) or " | " in value):
+            # $py = (Get-Command python).Source: the value is what an expression gives
+            state.unset(assign.group("name"))
+            return
+        value = value.strip("\"'")
         lowered = statement.lstrip().lower()
         exported = batch or lowered.startswith(("$env:", "${env:"))
         state.assign(assign.group("name"), value, exported=exported, raw=value)
