@@ -433,6 +433,15 @@ def test_the_export_attribute_comes_and_goes() -> None:
     assert hits(script) == [*expected, (16, 1, "VG304")]
 
 
+def test_a_program_looked_up_on_path_is_the_one_a_bare_name_runs() -> None:
+    script = (
+        "$(which python) -m pip install a\n"  # 1
+        "P=`which python3`\n$P -m pip install b\n"  # 3
+        ". venv/bin/activate\n$(command -v pip) install c\n"  # 5: the venv's, as pip is
+    )
+    assert hits(script) == [(1, 1, "VG305"), (3, 1, "VG305")]
+
+
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
     script = (
         'run() {\n    "$@"\n}\n'  # 1-3

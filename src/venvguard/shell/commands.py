@@ -904,6 +904,12 @@ _LOOKUP = re.compile(
 _VARIABLE_NAME = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
+def looked_up(value: str) -> str | None:
+    """The name in ``$(which NAME)``, ``$(command -v NAME)``: the program a bare NAME runs."""
+    lookup = _LOOKUP.match(value)
+    return lookup.group(1) if lookup is not None else None
+
+
 def _dynamic_program(value: str) -> str | None:
     """The program an unknown word most likely runs: ``$(which pip3)``, ``$PIP``, ``$PYTHON``."""
     lookup = _LOOKUP.match(value)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 
 from venvguard.records import Record
-from venvguard.shell.commands import basename, versioned_name
+from venvguard.shell.commands import basename, looked_up, versioned_name
 from venvguard.shell.words import Word
 
 _VENV_PATH = re.compile(
@@ -53,6 +53,8 @@ def environment_of(program: Word) -> str | None:
     ``None`` for a bare name such as ``pip``, found on ``PATH``.
     """
     value = program.value.replace("\\", "/")
+    if program.dynamic and looked_up(value) is not None:
+        return None  # $(which python): the first python on PATH, as a bare name is
     if "/" not in value:
         if program.dynamic and versioned_name(value) is None:
             if _VENV_PATH.search(value):
