@@ -442,6 +442,16 @@ def test_a_program_looked_up_on_path_is_the_one_a_bare_name_runs() -> None:
     assert hits(script) == [(1, 1, "VG305"), (3, 1, "VG305")]
 
 
+def test_a_command_held_in_a_variable_set_in_branches_is_judged_by_its_riskiest_value() -> None:
+    script = (
+        'if [ "$T" = user ]; then\n  P="pip install --user"\nelse\n'
+        '  P="/opt/app/venv/bin/pip install"\nfi\n$P -r requirements.txt\n'  # 6
+        'case "$T" in\n  root) Q="sudo pip3 install" ;;\n  *) Q="pip3 install --user" ;;\n'
+        "esac\n$Q x\n"  # 11
+    )
+    assert hits(script) == [(6, 1, "VG302"), (11, 1, "VG301")]
+
+
 def test_a_function_that_runs_its_arguments_runs_the_install_at_the_call() -> None:
     script = (
         'run() {\n    "$@"\n}\n'  # 1-3

@@ -146,6 +146,22 @@ def folder_key(path: str) -> str:
     return path or "."
 
 
+_RISKS = (
+    re.compile(r"(?:^|\s)(?:sudo|doas)(?:\s|$)"),
+    re.compile(r"--break-system-packages|--system\b"),
+    re.compile(r"--user\b"),
+)
+
+
+def _risk(value: str) -> int:
+    """How badly a value may install when it is run (``P="sudo pip install"``): the
+    value a branch sets that is kept when branches set different ones."""
+    for rank, risk in enumerate(_RISKS):
+        if risk.search(value):
+            return len(_RISKS) - rank
+    return -1 if _VENV_PATH.search(value) else 0
+
+
 class ShellState(Record):
     """Variables (exported ones reach installers) and the environment in effect."""
 
@@ -198,8 +214,8 @@ class ShellState(Record):
         """Take in what any of the branches that started from this state may have set
         (``if``/``else``, ``case``; not ``exhaustive``: a run may take none of them). A value
         beats an empty one (``SUDO=sudo`` on one path, ``SUDO=`` on another: some run has
-        sudo), else later branches' values win; an environment any of them activated is
-        taken as in effect after them."""
+        sudo), a riskier one a safer one, else later branches' values win; an environment
+        any of them activated is taken as in effect after them."""
         before = dict(self.variables)
         changed: set[str] = set()
         for branch in branches:
@@ -207,7 +223,7 @@ class ShellState(Record):
                 if before.get(name) == value:
                     continue
                 other = self.variables.get(name) if name in changed or not exhaustive else None
-                if not value and other:
+                if other and (not value or _risk(value) < _risk(other)):
                     continue
                 self.variables[name] = value
                 changed.add(name)
