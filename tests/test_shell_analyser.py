@@ -576,6 +576,9 @@ def test_sudo_as_another_user_is_not_root(command: str, rule: str) -> None:
         ("flock --timeout=30 /tmp/lock -c 'pip install --user x'", "VG302"),
         ("flock -x /tmp/lock --command 'sudo pip install x'", "VG301"),
         ("setsid -f sudo pip install x", "VG301"),
+        ('setpriv --reuid=app --clear-groups -- dash -c "exec pip3 install --user x"', "VG302"),
+        ("setpriv --reuid app --regid app -- pip3 install --user x", "VG302"),
+        ('runuser -u app -- sh -c "pip3 install --user x"', "VG302"),
     ],
 )
 def test_runuser_flock_and_setsid_run_their_command(command: str, rule: str) -> None:
@@ -907,6 +910,15 @@ def test_pip_config_set_holds_for_the_later_installs() -> None:
     assert hits(script) == [*expected, (6, 1, "VG302")]
     script = "pip config set global.break-system-packages false\npip install a\n"
     assert hits(script) == [(2, 1, "VG305")]
+
+
+def test_a_quoted_blank_in_a_test_pattern_does_not_end_the_parse() -> None:
+    script = (
+        'if [[ $name = *" "* ]]; then\n  echo "a space"\nfi\n'
+        'if [[ $x != "  "* ]]; then :; fi\n'
+        "sudo -H python3 -m pip install --upgrade pipx\n"  # 5
+    )
+    assert hits(script) == [(5, 1, "VG301")]
 
 
 def test_semicolons_in_a_parameter_default_do_not_end_the_parse() -> None:

@@ -69,6 +69,15 @@ def _semicolons_out(match: re.Match[bytes]) -> bytes:
     return match.group(0).replace(b";", b",")
 
 
+# [[ $x = *" "* ]]: tree-sitter-bash cannot parse a quoted blank in a pattern after "="
+# (it can after "=="), and loses the rest of the file.
+_QUOTED_BLANK_PATTERN = re.compile(rb'(\[\[[^\]\n]*?\s!?=\s+[^\s\]]*")([ \t]+)(")')
+
+
+def _blanks_out(match: re.Match[bytes]) -> bytes:
+    return match.group(1) + b"_" * len(match.group(2)) + match.group(3)
+
+
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
@@ -110,6 +119,8 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
         # tree-sitter-bash loses the rest of the file at a ";" inside ${name:-a;b}, which
         # bash reads as text; a "," of the same length keeps every position.
         source = _EXPANSION_WITH_SEMICOLON.sub(_semicolons_out, source)
+    if b"[[" in source and b'" "' in source:
+        source = _QUOTED_BLANK_PATTERN.sub(_blanks_out, source)
     tree = _parser().parse(source)
     walker = _Walker(analyser, source, text.isascii(), frame)
     walker.visit(tree.root_node, state)

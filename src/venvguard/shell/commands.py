@@ -111,6 +111,23 @@ _PLAIN_WRAPPERS = {
     "travis_retry": _Spec(),
     "call": _Spec(),
     "setsid": _Spec(),
+    "setpriv": _Spec(
+        "",
+        frozenset(
+            {
+                "--reuid",
+                "--regid",
+                "--groups",
+                "--securebits",
+                "--pdeathsig",
+                "--selinux-label",
+                "--apparmor-profile",
+                "--inh-caps",
+                "--ambient-caps",
+                "--bounding-set",
+            }
+        ),
+    ),
     "gosu": _Spec(positional=1),
     "su-exec": _Spec(positional=1),
     "xargs": _Spec(
