@@ -117,6 +117,13 @@ def test_powershell_a_variable_set_from_an_expression_holds_an_unknown_program()
     ]
 
 
+def test_batch_and_powershell_run_activate_in_their_own_process() -> None:
+    text = "@echo off\npython -m venv venv\ncall venv/Scripts/activate\npip3 install -e .\n"
+    assert lines("batch", text) == []
+    text = "python -m venv venv\n./venv/Scripts/activate\npip install -e .\n"
+    assert lines("powershell", text) == []
+
+
 def test_batch_conditions_blocks_and_loops() -> None:
     text = (
         "@echo off\n"  # 1

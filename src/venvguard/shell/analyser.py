@@ -230,8 +230,11 @@ class Analyser(Record):
         if not words:
             return unwrapped
         if inner.elsewhere is None and (
-            state.apply(words, command.text)
-            or (_PREFIX_VARIABLE.fullmatch(words[0].value) and state.apply(words[1:], command.text))
+            state.apply(words, command.text, dialect)
+            or (
+                _PREFIX_VARIABLE.fullmatch(words[0].value)
+                and state.apply(words[1:], command.text, dialect)
+            )
         ):
             return unwrapped
         environment = unwrapped.environment(state.environment())

@@ -284,7 +284,7 @@ class ShellState(Record):
         if name == "VIRTUAL_ENV":
             self.venv = False
 
-    def apply(self, words: list[Word], text: str) -> bool:
+    def apply(self, words: list[Word], text: str, dialect: str = "bash") -> bool:
         """Update the state for environment commands; true if ``words`` was one."""
         if not words:
             return False
@@ -292,7 +292,7 @@ class ShellState(Record):
         args = [word.value for word in words[1:]]
         if name in {"source", "."} and args:
             return self._activate_script(args[0], args[1:])
-        if name == "activate" and "/" in words[0].value and "\\" not in words[0].value:
+        if name == "activate" and dialect == "bash" and "/" in words[0].value:
             return True  # .venv/bin/activate run, not sourced: a child shell is activated
         if name in {"activate", "activate.ps1", "activate.bat"}:
             return self._activate_script(words[0].value, args)
