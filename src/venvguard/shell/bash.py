@@ -683,15 +683,16 @@ class _Walker:
                     return self.argument(int(number), raw, row, column)
                 return Word(raw, True, row, column)
             name = match.group("name")
-            if name.isdigit() and self.arguments is not None:
-                given = self.argument(int(name), raw, row, column)
-                if given.value != raw and (
-                    given.value or not (match.group("op") or "").startswith(":")
-                ):
-                    return given  # a call's argument; a default is for one it leaves out
-            if name in state.variables and (
-                state.variables[name] or not (match.group("op") or "").startswith(":")
+            empty_takes_default = (match.group("op") or "").startswith(":")
+            if (
+                name.isdigit()
+                and self.arguments is not None
+                and 0 < int(name) <= len(self.arguments)
             ):
+                given = self.arguments[int(name) - 1]  # a default is for an argument left out
+                if given.value or not empty_takes_default:
+                    return Word(given.value, given.dynamic, row, column)
+            if name in state.variables and (state.variables[name] or not empty_takes_default):
                 return self.known(state.variables[name], row, column)
             default = match.group("default")
             if default is not None and match.group("op") and match.group("op").endswith(("-", "=")):
