@@ -11,7 +11,7 @@ import yaml
 
 from venvguard.config import SOURCE_KINDS
 from venvguard.findings import Finding
-from venvguard.sources.registry import SOURCES, kind_of_name, reader
+from venvguard.sources.registry import KIND_NAMES, SOURCES, kind_of_name, reader
 from venvguard.sources.snippet import SourceError
 
 from . import test_sources
@@ -65,6 +65,10 @@ def lines(
 ) -> list[tuple[int, int, str]]:
     """As in ``test_sources``, with VG305 off as CI kinds have it by default."""
     return test_sources.lines(kind, text, outside_venv, path)
+
+
+def test_every_source_kind_has_a_name_for_its_notices() -> None:
+    assert set(KIND_NAMES) == set(SOURCES)
 
 
 def test_travis_phases_jobs_env_and_deploy() -> None:

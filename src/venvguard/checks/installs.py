@@ -112,27 +112,6 @@ def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
     return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
 
 
-_KIND_NAMES = {
-    "shell": "shell script",
-    "makefile": "Makefile",
-    "dockerfile": "Dockerfile",
-    "github-workflow": "GitHub workflow",
-    "github-action": "GitHub action",
-    "gitlab-ci": "GitLab CI file",
-    "circleci": "CircleCI config",
-    "travis": "Travis CI config",
-    "azure-pipelines": "Azure Pipelines file",
-    "appveyor": "AppVeyor config",
-    "bitbucket-pipelines": "Bitbucket Pipelines file",
-    "tox": "tox config",
-    "markdown": "Markdown file",
-    "rst": "reStructuredText file",
-    "notebook": "notebook",
-    "powershell": "PowerShell script",
-    "batch": "batch file",
-}
-
-
 def _checked(
     ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
 ) -> tuple[list[Finding | Notice], bool]:
@@ -152,7 +131,7 @@ def _check_file(
     ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
 ) -> Iterator[Finding | Notice]:
     from venvguard.shell.analyser import Analyser
-    from venvguard.sources.registry import reader
+    from venvguard.sources.registry import KIND_NAMES, reader
     from venvguard.sources.snippet import SourceError
 
     def fresh_analyser() -> Analyser:
@@ -162,7 +141,7 @@ def _check_file(
     try:
         analyser.run(reader(kind)(path, text))
     except SourceError as error:
-        name = _KIND_NAMES.get(kind, f"{kind} file")
+        name = KIND_NAMES.get(kind, f"{kind} file")
         yield Notice(path, error.line, f"could not read this {name} fully: {error}")
         if not analyser.hits:
             analyser = _read_up_to(

@@ -40,6 +40,27 @@ SOURCES: dict[str, str] = {
     "notebook": "notebook",
 }
 
+#: Each kind as users name it, in notices ("could not read this Makefile fully").
+KIND_NAMES: dict[str, str] = {
+    "shell": "shell script",
+    "makefile": "Makefile",
+    "dockerfile": "Dockerfile",
+    "github-workflow": "GitHub workflow",
+    "github-action": "GitHub action",
+    "gitlab-ci": "GitLab CI file",
+    "circleci": "CircleCI config",
+    "travis": "Travis CI config",
+    "azure-pipelines": "Azure Pipelines file",
+    "appveyor": "AppVeyor config",
+    "bitbucket-pipelines": "Bitbucket Pipelines file",
+    "tox": "tox config",
+    "markdown": "Markdown file",
+    "rst": "reStructuredText file",
+    "notebook": "notebook",
+    "powershell": "PowerShell script",
+    "batch": "batch file",
+}
+
 _BY_EXTENSION = {
     "sh": "shell",
     "bash": "shell",
