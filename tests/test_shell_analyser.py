@@ -585,8 +585,9 @@ def test_runuser_flock_and_setsid_run_their_command(command: str, rule: str) -> 
     assert [found for _, _, found in hits(command)] == [rule]
 
 
-def test_flock_on_a_file_descriptor_runs_nothing() -> None:
-    assert hits("flock -n 9 || exit 1\n") == []
+def test_flock_c_code_is_read_as_a_script_at_its_place() -> None:
+    # Column 35 is the "sudo" after "echo ok; " inside the quoted code.
+    assert hits("flock -w 5 /tmp/lock -c 'echo ok; sudo pip install x'\n") == [(1, 35, "VG301")]
 
 
 def test_travis_wait_with_and_without_minutes() -> None:
