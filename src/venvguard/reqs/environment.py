@@ -11,7 +11,6 @@ in a venv is asked for its paths, once.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -177,6 +176,8 @@ def from_venv(folder: Path) -> Environment:
 
 def _from_interpreter(executable: Path) -> Environment:
     """Ask an interpreter that is not in a venv for its version and site folders."""
+    import json  # lazily, as most runs read a venv from disk and never come here
+
     script = (
         "import json, site, sys, platform; print(json.dumps({'version': "
         "list(sys.version_info[:3]), 'impl': platform.python_implementation(), "

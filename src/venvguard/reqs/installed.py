@@ -9,7 +9,6 @@ editables and URL installs apart. The first distribution of a name wins, as on
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -127,8 +126,14 @@ def _headers(path: Path) -> tuple[str | None, str | None]:
 
 def _direct_url(folder: Path) -> dict[str, object] | None:
     try:
-        data = json.loads((folder / "direct_url.json").read_bytes())
-    except (OSError, ValueError):
+        raw = (folder / "direct_url.json").read_bytes()
+    except OSError:
+        return None
+    import json  # lazily: only direct-URL installs (PEP 610) have the file
+
+    try:
+        data = json.loads(raw)
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 
