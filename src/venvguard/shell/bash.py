@@ -10,6 +10,7 @@ tree-sitter is imported on first use, so files that never reach here never pay f
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import TYPE_CHECKING, Any
@@ -137,7 +138,12 @@ class _Walker:
         self.frame = frame
         self.lines: list[bytes] | None = None
         self.functions: dict[str, tuple[Any, ShellState]] = {}
-        self.function_names: tuple[bytes, ...] | None = None
+        #: Where the names of the functions defined so far are used, as (start, end) byte
+        #: offsets in ``source``, sorted; ``indexed`` holds the names already looked for.
+        self.name_uses: list[tuple[int, int]] = []
+        #: Where the words of ``_RELEVANT`` are, likewise: found once, not in every subtree.
+        self.relevant_words = [match.span() for match in _RELEVANT.finditer(source)]
+        self.indexed: set[str] = set()
         self.called: set[str] = set()
         self.running: set[str] = set()
         self.installing: set[str] = set()  # functions whose body was found installing
@@ -166,30 +172,38 @@ class _Walker:
     def relevant(self, node: Any, state: ShellState) -> bool:
         """Whether a subtree can matter: it names an installer, the environment, a function,
         or expands a variable that holds such a word."""
-        data = self.source[node.start_byte : node.end_byte]
-        if _RELEVANT.search(data):
+        if _holds(self.relevant_words, node.start_byte, node.end_byte):
             return True
+        data = self.source[node.start_byte : node.end_byte]
         if (b"\\" in data or b'""' in data or b"''" in data) and _RELEVANT.search(
             _QUOTE_REMOVAL.sub(b"", data)
         ):
             return True  # p\ip, pi""p: the shell reads them as pip
-        if self.functions and self._names_a_function(data):
+        if self.functions and self._names_a_function(node.start_byte, node.end_byte):
             return True
         return (state.notable or self.notable_arguments) and b"$" in data
 
-    def _names_a_function(self, data: bytes) -> bool:
-        # Substring searches, not one regex of every name: a regex would be compiled again
-        # after each function definition, which costs more than the searches it saves.
-        if self.function_names is None:
-            self.function_names = tuple(name.encode() for name in self.functions)
-        for name in self.function_names:
-            start = data.find(name)
-            while start != -1:
-                end = start + len(name)
-                if not _in_a_name(data[start - 1 : start]) and not _in_a_name(data[end : end + 1]):
-                    return True
-                start = data.find(name, start + 1)
-        return False
+    def _names_a_function(self, start: int, end: int) -> bool:
+        # Every use of every name is found once: searching each subtree's text for each
+        # name made a long script with many functions take time quadratic in its length.
+        if len(self.indexed) != len(self.functions):
+            self._index_names()
+        return _holds(self.name_uses, start, end)
+
+    def _index_names(self) -> None:
+        source = self.source
+        for name in self.functions.keys() - self.indexed:
+            self.indexed.add(name)
+            word = name.encode("utf-8", "surrogateescape")
+            at = source.find(word)
+            while at != -1:
+                after = at + len(word)
+                if not _in_a_name(source[at - 1 : at]) and not _in_a_name(
+                    source[after : after + 1]
+                ):
+                    self.name_uses.append((at, after))
+                at = source.find(word, at + 1)
+        self.name_uses.sort()
 
     def visit(self, node: Any, state: ShellState) -> None:
         kind = node.type
@@ -320,7 +334,6 @@ class _Walker:
             return
         name = self.text(name_node)
         self.functions[name] = (body, state.copy())
-        self.function_names = None
         self.called.discard(name)
 
     # --- commands ------------------------------------------------------------------------
@@ -733,6 +746,16 @@ class _Walker:
             found = self.arguments[number - 1]
             return Word(found.value, found.dynamic, row, column)
         return Word(raw, True, row, column)
+
+
+def _holds(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether one of ``spans`` (sorted) lies within ``start`` to ``end``."""
+    at = bisect.bisect_left(spans, (start, start))
+    while at < len(spans) and spans[at][0] < end:
+        if spans[at][1] <= end:
+            return True
+        at += 1
+    return False
 
 
 def _in_a_name(character: bytes) -> bool:
