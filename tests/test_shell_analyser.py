@@ -934,3 +934,24 @@ def test_semicolons_in_a_parameter_default_do_not_end_the_parse() -> None:
 def test_an_unquoted_expansion_loses_the_spaces_around_its_one_field() -> None:
     script = 'ARGS=""\nARGS="${ARGS} --user"\npip install ${ARGS} x\n'
     assert hits(script) == [(3, 1, "VG302")]
+
+
+def test_a_commands_own_environment_reaches_the_shell_it_starts() -> None:
+    # VAR=x sh -c '...' and env VAR=x sh -c '...': the child shell runs with VAR set.
+    script = (
+        "PIP_USER=1 bash -c 'pip install a'\n"
+        "env PIP_BREAK_SYSTEM_PACKAGES=1 sh -c 'pip install b'\n"
+        "UV_SYSTEM_PYTHON=1 sh -c 'uv pip install c'\n"
+        "env VIRTUAL_ENV=/opt/v PATH=/opt/v/bin:/usr/bin sh -c 'pip install d'\n"
+        "export PIP_USER=1\n"
+        "env -u PIP_USER sh -c 'pip install e'\n"  # 6: taken away again: the interpreter's
+        "env -i sh -c 'pip install f'\n"  # 7: an empty environment
+        "PIP_USER=1 ssh host 'pip install g'\n"  # 8: nor the exported one: ssh passes neither on
+    )
+    assert hits(script) == [
+        (1, 21, "VG302"),
+        (2, 40, "VG303"),
+        (3, 27, "VG304"),
+        (6, 24, "VG305"),
+        (7, 15, "VG305"),
+    ]

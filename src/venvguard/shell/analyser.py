@@ -11,7 +11,7 @@ it, most specific first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final, Protocol
 
 from venvguard.records import FrozenRecord, Record
@@ -217,14 +217,18 @@ class Analyser(Record):
         if unwrapped.code is not None:
             if inner.elsewhere is None and state.evaluate(command.text):
                 return unwrapped
-            self._nested_code(unwrapped.code, state, inner, dialect)
+            self._nested_code(
+                unwrapped.code, _started_with(state, unwrapped, command.assignments), inner, dialect
+            )
             return unwrapped
         if unwrapped.code_words:
             first = unwrapped.code_words[0]
             text = " ".join(word.value for word in unwrapped.code_words)
             nested = inner.replace(positions=Nested(frame.positions, first.row, first.column))
             code_dialect = "batch" if dialect == "batch" else "bash"
-            self.code(text, state.copy(), nested, code_dialect)
+            self.code(
+                text, _started_with(state, unwrapped, command.assignments), nested, code_dialect
+            )
             return unwrapped
         words = unwrapped.words
         if not words:
@@ -283,12 +287,13 @@ class Analyser(Record):
                 return
 
     def _nested_code(self, code: Word, state: ShellState, frame: Frame, dialect: str) -> None:
+        """Read ``code`` (``bash -c CODE``) in a shell that starts in ``state``, its own."""
         nested = frame.replace(positions=Nested(frame.positions, code.row, code.column))
         if code.flat:
             nested = frame.replace(positions=_Flat(frame.positions, code.row, code.column))
         elif not code.exact:
             nested = frame.replace(positions=_Fixed(frame.positions, code.row, code.column))
-        self.code(code.value, state.copy(), nested, "batch" if dialect == "batch" else "bash")
+        self.code(code.value, state, nested, "batch" if dialect == "batch" else "bash")
 
     def _judge(
         self,
@@ -401,3 +406,27 @@ class _Fixed(Nested):
         if row == 0:
             return self.parent.position(self.row, self.column + column)
         return self.parent.position(self.row + row, column)
+
+
+def _started_with(
+    state: ShellState, unwrapped: Unwrapped, assignments: Mapping[str, str]
+) -> ShellState:
+    """The state a shell started by a command begins in (``VAR=x sh -c CODE``, ``env -u
+    NAME bash -c CODE``): ours, changed by the command's own environment. A shell on
+    another machine or in a container (``ssh``, ``docker run``) starts with none of ours,
+    nor the ``assignments`` written before the command that takes it there."""
+    env = unwrapped.env
+    if unwrapped.elsewhere is not None:
+        started = ShellState()
+        env = {name: value for name, value in env.items() if assignments.get(name) != value}
+    else:
+        started = state.copy()
+        if unwrapped.cleared:
+            for name in list(started.exported):
+                started.unset(name)
+            started.venv = started.conda = False
+        for name in unwrapped.unset:
+            started.unset(name)
+    for name, value in env.items():
+        started.assign(name, value, exported=True)
+    return started

@@ -272,9 +272,13 @@ class ShellState(Record):
             return "conda"
         if _VENV_PATH.search(first) or _VENV_PATH.search(first_raw):
             return "venv"
+        active = self.variables.get("VIRTUAL_ENV")
         for entry in (first, first_raw):
             home, _, bin_name = folder_key(_HERE.sub("", entry)).rpartition("/")
-            if bin_name.lower() in {"bin", "scripts"} and folder_key(home) in self.venv_dirs:
+            if bin_name.lower() in {"bin", "scripts"} and (
+                folder_key(home) in self.venv_dirs
+                or (active and folder_key(home) == folder_key(active))
+            ):
                 return "venv"
         return None
 
