@@ -635,6 +635,34 @@ def test_rst_parsed_literal_and_prompt_less_console() -> None:
     assert lines("rst", text, outside_venv=False) == [(3, 4, "VG302"), (8, 4, "VG301")]
 
 
+def test_rst_highlight_sets_the_language_of_later_literal_blocks() -> None:
+    text = (
+        ".. highlight:: none\n"  # 1
+        "\n"
+        "Run::\n"  # 3
+        "\n"
+        "    sudo pip install plain-text-after-highlight-none\n"  # 5
+        "\n"
+        ".. code-block::\n"  # 7: no language: the highlight one
+        "\n"
+        "    sudo pip install also-plain\n"  # 9
+        "\n"
+        ".. highlight:: console\n"  # 11
+        "\n"
+        "::\n"  # 13
+        "\n"
+        "    $ pip install --user a\n"  # 15
+        "    Successfully installed sudo pip install nothing\n"  # 16: output
+        "\n"
+        ".. highlight:: python\n"  # 18: Sphinx falls back when a block is no Python
+        "\n"
+        "::\n"  # 20
+        "\n"
+        "    sudo pip install b\n"  # 22
+    )
+    assert lines("rst", text, outside_venv=False) == [(15, 7, "VG302"), (22, 5, "VG301")]
+
+
 def test_notebook_colab_shell_cells_and_string_sources() -> None:
     notebook = {
         "cells": [

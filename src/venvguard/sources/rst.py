@@ -1,6 +1,7 @@
 """reStructuredText: ``code-block``/``code``/``sourcecode``/``prompt`` directives,
-``parsed-literal`` and ``::`` literal blocks (the last two have no language: read as a
-session when they show prompts, else for the lines that look like commands).
+``parsed-literal`` and ``::`` literal blocks (the last two have no language, unless a
+``highlight`` directive gave one: read as a session when they show prompts, else for the
+lines that look like commands).
 """
 
 from __future__ import annotations
@@ -15,19 +16,32 @@ _DIRECTIVE = re.compile(
     r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|prompt|parsed-literal)::\s*(\S*)"
 )
 _OTHER_DIRECTIVE = re.compile(r"^\s*\.\.\s+\S+::")
+#: ``.. highlight:: LANG`` sets the language of the literal blocks after it, and of
+#: ``code-block`` directives that name none.
+_HIGHLIGHT = re.compile(r"^\s*\.\.\s+highlight::\s*(\S+)")
+#: Sphinx's Python languages fall back to no highlighting when a block is not Python, so
+#: they say nothing of what a block is.
+_NO_LANGUAGE = frozenset({"default", "python", "python3", "py", "py3"})
 
 
 def snippets(path: str, text: str) -> Iterator[Snippet]:
     lines = [line.rstrip("\r") for line in text.split("\n")]
     first = True
+    highlight = ""
     index = 0
     while index < len(lines):
         line = lines[index]
         directive = _DIRECTIVE.match(line)
+        highlighting = _HIGHLIGHT.match(line)
+        if highlighting is not None:
+            named = highlighting.group(1).lower()
+            highlight = "" if named in _NO_LANGUAGE else named
         if directive is not None:
             lang = directive.group(2).lower()
+            if not lang and "parsed-literal" not in line:
+                lang = highlight
         elif line.rstrip().endswith("::") and not _OTHER_DIRECTIVE.match(line) and line.strip():
-            lang = ""
+            lang = highlight
         else:
             index += 1
             continue
