@@ -955,3 +955,13 @@ def test_a_commands_own_environment_reaches_the_shell_it_starts() -> None:
         (6, 24, "VG305"),
         (7, 15, "VG305"),
     ]
+
+
+def test_uv_into_the_interpreter_of_a_venv_made_earlier() -> None:
+    script = (
+        "uv venv /uv && UV_PYTHON=/uv/bin/python uv pip install a\n"
+        "uv venv /uv2\n"
+        "uv pip install --python /uv2/bin/python b\n"
+        "uv pip install --python /opt/bin/python c\n"  # 4: no venv made there
+    )
+    assert hits(script) == [(4, 1, "VG304")]

@@ -314,11 +314,11 @@ class Analyser(Record):
                 rules.append(("VG306", "bare"))
             return rules
         where = environment_of(install.program) if install.program is not None else None
-        if where in {"system", "unknown"} and install.program is not None and state.venv_dirs:
-            folder = folder_key(install.program.value).rpartition("/")[0]
-            home, _, bin_name = folder.rpartition("/")
-            if bin_name.lower() in {"bin", "scripts"} and folder_key(home) in state.venv_dirs:
-                where = "venv"
+        if where in {"system", "unknown"} and install.program is not None:
+            where = "venv" if _made_earlier(install.program.value, state) else where
+        system = install.system
+        if install.system_python is not None and _made_earlier(install.system_python, state):
+            system, where = None, "venv"
         if where is None and "VIRTUAL_ENV" in unwrapped.env:
             where = "venv"
         if where is None and "PATH" in unwrapped.env:
@@ -338,8 +338,8 @@ class Analyser(Record):
             in_venv = where == "venv" or (where is None and state.venv and not frame.as_root)
             if frame.managed is None and not in_venv:
                 rules.append(("VG303", state.unprotected))
-        if install.system:
-            rules.append(("VG304", install.system))
+        if system:
+            rules.append(("VG304", system))
         allowed_user = bool(
             install.user and install.packages and set(install.packages) <= self.allow_user
         )
@@ -430,3 +430,11 @@ def _started_with(
     for name, value in env.items():
         started.assign(name, value, exported=True)
     return started
+
+
+def _made_earlier(program: str, state: ShellState) -> bool:
+    """Whether ``program`` is the interpreter or pip of a venv the script made earlier."""
+    if not state.venv_dirs:
+        return False
+    home, _, bin_name = folder_key(program).rpartition("/")[0].rpartition("/")
+    return bin_name.lower() in {"bin", "scripts"} and folder_key(home) in state.venv_dirs

@@ -727,6 +727,7 @@ class Install(Record):
         "local_target",
         "requires_venv",
         "managed",
+        "system_python",
     )
 
     def __init__(
@@ -752,6 +753,9 @@ class Install(Record):
         self.local_target = local_target  # into a project folder: no environment is touched
         self.requires_venv = requires_venv  # the installer refuses to run outside a venv
         self.managed = managed  # the installer itself only installs into a venv (uv pip)
+        #: The interpreter (``uv pip --python PATH``) that made ``system`` a system one: a
+        #: venv made earlier at that path makes it not.
+        self.system_python: str | None = None
 
 
 class Invocation(Record):
@@ -1072,6 +1076,7 @@ def _classify_uv(
         install.system = "UV_SYSTEM_PYTHON"
     elif interpreter and _is_system_python(interpreter):
         install.system = f"--python {interpreter}"
+        install.system_python = interpreter
     install.managed = install.system is None and (parent is None or bool(interpreter))
     if parent is not None and not install.managed:
         install.program = parent
