@@ -249,6 +249,29 @@ def test_makefile_shell_function_runs_when_a_simple_variable_is_set() -> None:
     ]
 
 
+def test_makefile_foreach_and_if_in_recipes_expand_as_make_does() -> None:
+    text = (
+        "PKGS := a b\n"  # 1
+        "PY := python3\n"  # 2
+        "ON := yes\n"  # 3
+        "x:\n"
+        "\t$(foreach p,$(PKGS),sudo pip install $(p);)\n"  # 5
+        "\techo && $(foreach p,$(PKGS),$(PY) -m pip install --user $(p);)\n"  # 6
+        "\t$(if $(CI),sudo pip install ci-only,true)\n"  # 7: CI unknown: either may run
+        "\t$(if $(ON),true,sudo pip install never)\n"  # 8: ON is set: never the else
+        "\t$(if $(OFF),true,pip install --user else-runs)\n"  # 9: OFF is empty
+        "\tpip install $(if $(ON),--user,) c\n"  # 10
+        "\t$(foreach p,$(NONE),echo $(p);)\n"  # 11: nothing to install, no notice
+    )
+    assert lines("makefile", text) == [
+        (5, 2, "VG301"),
+        (6, 10, "VG302"),
+        (7, 2, "VG301"),
+        (9, 2, "VG302"),
+        (10, 2, "VG302"),
+    ]
+
+
 def test_workflow_block_scalars_keep_lines_and_columns() -> None:
     text = (
         "on: push\n"

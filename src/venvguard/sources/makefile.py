@@ -8,6 +8,7 @@ puts the variable in every recipe's environment. ``$(shell ...)`` runs when make
 ``:=`` assignment or a line of its own, and a ``!=`` value is a command too. A ``define``
 body that a recipe line runs whole (``$(NAME)``, ``$(call NAME,...)``) is read where it is
 written, once, each of its lines a recipe line; one that is only text is never read.
+``$(foreach ...)``, ``$(if ...)`` and ``$(strip ...)`` are replaced by what one run gives.
 """
 
 from __future__ import annotations
@@ -29,6 +30,78 @@ _SENTINEL = "\x00"
 #: A ``$(shell ...)`` that may install: once run for a ``:=`` value, never run again. Any
 #: other keeps its command as the value's stand-in (``command -v pip3`` names a pip).
 _RUNS_AN_INSTALL = re.compile(r"install|setup\.py|get-pip")
+
+
+#: The functions of make that decide which commands a recipe line runs.
+_FUNCTION_CALL = re.compile(r"\$([({])(foreach|if|strip)\s")
+_INSTALLER = re.compile(r"pip|easy_install|setup\.py")
+
+
+def _call_end(text: str, start: int) -> int | None:
+    """Where the call whose ``$`` is at ``start`` ends: make counts only delimiters of the
+    kind that opened it."""
+    opener = text[start + 1]
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for at in range(start + 1, len(text)):
+        if text[at] == opener:
+            depth += 1
+        elif text[at] == closer:
+            depth -= 1
+            if depth == 0:
+                return at + 1
+    return None
+
+
+def _arguments(body: str, count: int) -> list[str]:
+    """A call's ``count`` arguments: split at the commas outside any reference."""
+    parts: list[str] = []
+    depth = last = 0
+    for at, character in enumerate(body):
+        if character in "({":
+            depth += 1
+        elif character in ")}":
+            depth -= 1
+        elif character == "," and depth == 0 and len(parts) < count - 1:
+            parts.append(body[last:at])
+            last = at + 1
+    parts.append(body[last:])
+    return parts + [""] * (count - len(parts))
+
+
+def _call(name: str, body: str, variables: dict[str, str], depth: int, ran: bool) -> str:
+    """What one run of ``$(name body)`` gives: ``foreach`` its text for the list's first
+    word (each word's run is the same command), ``if`` the branch its condition takes, or
+    when the condition is not known here (``$(CI)``), the branch that installs."""
+    if name == "strip":
+        return " ".join(_expand(body, variables, depth + 1, ran).split())
+    if name == "foreach":
+        variable, items, text = _arguments(body, 3)
+        words = _expand(items, variables, depth + 1, ran).split()
+        if not words:
+            return ""
+        return _expand(text, {**variables, variable.strip(): words[0]}, depth + 1, ran)
+    condition, then, otherwise = _arguments(body, 3)
+    tested = _expand(condition.strip(), variables, depth + 1, ran)
+    if _SENTINEL + "{" in tested or _SENTINEL + "(" in tested:
+        installs = _INSTALLER.search(then) or not _INSTALLER.search(otherwise)
+        chosen = then if installs else otherwise
+    else:
+        chosen = then if tested.strip() else otherwise
+    return _expand(chosen, variables, depth + 1, ran)
+
+
+def _calls_expanded(value: str, variables: dict[str, str], depth: int, ran: bool) -> str:
+    out: list[str] = []
+    at = 0
+    while (call := _FUNCTION_CALL.search(value, at)) is not None:
+        end = _call_end(value, call.start())
+        if end is None:
+            break
+        body = value[call.end() : end - 1]
+        out += [value[at : call.start()], _call(call.group(2), body, variables, depth, ran)]
+        at = end
+    return "".join(out) + value[at:]
 
 
 def _expand(value: str, variables: dict[str, str], depth: int = 0, ran: bool = False) -> str:
@@ -54,7 +127,10 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0, ran: bool = F
             return _expand(variables[name], variables, depth + 1, ran)
         return _SENTINEL + "{" + name + "}"
 
-    return _REFERENCE.sub(replace, value.replace("$$", _SENTINEL))
+    value = value.replace("$$", _SENTINEL)
+    if depth < 10 and _FUNCTION_CALL.search(value):
+        value = _calls_expanded(value, variables, depth, ran)
+    return _REFERENCE.sub(replace, value)
 
 
 def _finish(value: str) -> str:
@@ -71,16 +147,34 @@ def _expand_traced(piece: str, variables: dict[str, str]) -> tuple[str, list[tup
     out: list[str] = []
     anchors: list[tuple[int, int]] = []
     length = last = 0
-    for match in _TOKEN.finditer(piece):
-        token = match.group(0)
+    for start, end in _tokens(piece):
+        token = piece[start:end]
         value = "$" if token == "$$" else _finish(_expand(token, variables))
-        out += [piece[last : match.start()], value]
-        length += match.start() - last + len(value)
-        last = match.end()
+        out += [piece[last:start], value]
+        length += start - last + len(value)
+        last = end
         if len(value) != len(token):
             anchors.append((length, last))
     out.append(piece[last:])
     return "".join(out), anchors
+
+
+def _tokens(piece: str) -> Iterator[tuple[int, int]]:
+    """Where each ``$$``, reference and whole function call of a recipe line is."""
+    at = 0
+    while True:
+        match = _TOKEN.search(piece, at)
+        call = _FUNCTION_CALL.search(piece, at)
+        if call is not None and (match is None or call.start() <= match.start()):
+            end = _call_end(piece, call.start())
+            if end is not None:
+                yield call.start(), end
+                at = end
+                continue
+        if match is None:
+            return
+        yield match.start(), match.end()
+        at = match.end()
 
 
 class _Pending:
