@@ -965,3 +965,29 @@ def test_uv_into_the_interpreter_of_a_venv_made_earlier() -> None:
         "uv pip install --python /opt/bin/python c\n"  # 4: no venv made there
     )
     assert hits(script) == [(4, 1, "VG304")]
+
+
+def test_a_double_equals_word_in_a_group_loses_nothing_after_it() -> None:
+    # tree-sitter-bash reads the rest of a { } or ( ) group after "test a == b" as a regex.
+    script = (
+        "f() {\n"
+        '    test "$m" == a\n'
+        "    sudo pip install b\n"  # 3
+        "}\n"
+        "( echo x =~ y; pip install --user c )\n"  # 5
+        '[[ "$m" == a ]] && { sudo pip install d; }\n'  # 6
+        "f\n"
+    )
+    assert hits(script) == [(3, 5, "VG301"), (5, 16, "VG302"), (6, 22, "VG301")]
+
+
+def test_an_activate_path_of_two_unquoted_variables_activates() -> None:
+    # tree-sitter-bash splits "/v/$A/$B/bin/activate" after the second "$".
+    script = (
+        "source /home/ci/envs/$PythonVersion/$packages/bin/activate\n"
+        "pip install ipython\n"
+        "deactivate\n"
+        "sudo $HOME/$B/bin/pip install x\n"  # 4: one word: its venv's pip, run as root
+        "$HOME/$B/bin/pip install --user y\n"  # 5
+    )
+    assert hits(script) == [(4, 1, "VG301"), (5, 1, "VG302")]

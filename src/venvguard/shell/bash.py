@@ -75,6 +75,19 @@ def _semicolons_out(match: re.Match[bytes]) -> bytes:
 _QUOTED_BLANK_PATTERN = re.compile(rb'(\[\[[^\]\n]*?\s!?=\s+[^\s\]]*")([ \t]+)(")')
 
 
+# test a == b, echo x =~ y: in a { } or ( ) group, tree-sitter-bash reads the rest of the
+# group as a regex. Outside [ ] and [[ ]], where the parser needs it, and outside quotes,
+# "=" reads the same.
+_DOUBLE_EQUALS = re.compile(rb"(?m)^([^\n\[]*?[ \t])(?:==|=~)(?=[ \t])")
+
+
+def _single_equals(match: re.Match[bytes]) -> bytes:
+    before = match.group(1)
+    if before.count(b"'") % 2 or before.count(b'"') % 2:
+        return match.group(0)  # in a string: python -c 'sys.prefix == sys.base_prefix'
+    return before + b"= "
+
+
 def _blanks_out(match: re.Match[bytes]) -> bytes:
     return match.group(1) + b"_" * len(match.group(2)) + match.group(3)
 
@@ -120,6 +133,8 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
         # tree-sitter-bash loses the rest of the file at a ";" inside ${name:-a;b}, which
         # bash reads as text; a "," of the same length keeps every position.
         source = _EXPANSION_WITH_SEMICOLON.sub(_semicolons_out, source)
+    if b"==" in source or b"=~" in source:
+        source = _DOUBLE_EQUALS.sub(_single_equals, source)
     if b"[[" in source and b'" "' in source:
         source = _QUOTED_BLANK_PATTERN.sub(_blanks_out, source)
     tree = _parser().parse(source)
@@ -347,6 +362,7 @@ class _Walker:
         name = node.child_by_field_name("name")
         start_node = node
         previous_end = node.start_byte
+        argument_end = -1  # where the last argument node ends
         for child in node.children:
             kind = child.type
             gap, previous_end = self.source[previous_end : child.start_byte], child.end_byte
@@ -372,6 +388,7 @@ class _Walker:
                     named_by_call = bool(self.arguments)
                     continue
                 words.extend(self.split(inner, self.word(inner, state)))
+                argument_end = child.end_byte
             elif kind not in {"comment"}:
                 self.substitutions(child, state)
                 if self.arguments is not None and _ALL_ARGUMENTS.match(self.text(child)):
@@ -384,12 +401,15 @@ class _Walker:
                     words.extend(self.arguments)
                     continue
                 more = self.split(child, self.word(child, state))
-                if more and words and gap == b"\\\n":
-                    # "ins\<newline>tall": tree-sitter splits there, the shell joins.
+                joined = gap == b"\\\n" or (gap == b"" and argument_end == child.start_byte)
+                if more and words and joined:
+                    # "ins\<newline>tall": tree-sitter splits there, the shell joins; and
+                    # "/v/$A/$B/bin" it splits after the second "$".
                     first, last = more.pop(0), words.pop()
                     value = last.value + first.value
                     words.append(Word(value, last.dynamic or first.dynamic, last.row, last.column))
                 words.extend(more)
+                argument_end = child.end_byte
         if not words:
             return None
         if named_by_call:
