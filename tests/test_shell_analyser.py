@@ -991,3 +991,28 @@ def test_an_activate_path_of_two_unquoted_variables_activates() -> None:
         "$HOME/$B/bin/pip install --user y\n"  # 5
     )
     assert hits(script) == [(4, 1, "VG301"), (5, 1, "VG302")]
+
+
+def test_a_default_assigned_in_an_expansion_sets_the_variable() -> None:
+    script = (
+        ': "${UV=uv}"\n'
+        '"$UV" pip install a\n'  # uv pip: it refuses to run outside a venv
+        ': "${PY:=python3}"\n'
+        '"$PY" -m pip install b\n'  # 4
+        "PIP=pip3\n"
+        ': "${PIP:=sudo pip}"\n'  # 6: set already, the default is not taken
+        "$PIP install --user c\n"  # 7
+    )
+    assert hits(script) == [(4, 1, "VG305"), (7, 1, "VG302")]
+
+
+def test_a_doubled_slash_in_a_path_is_one() -> None:
+    script = (
+        "for PYBIN in /opt/python/*/bin/; do\n"
+        '    "${PYBIN}/pip" install pymssql\n'  # 2: /opt/python/*/bin//pip
+        "done\n"
+        "python3 -m venv /srv/env\n"
+        "/srv/env//bin/pip install a\n"  # 5: the venv's own pip
+        "sudo /srv//env/bin/python -m pip install b\n"  # 6
+    )
+    assert hits(script) == [(2, 5, "VG305"), (6, 1, "VG301")]

@@ -61,7 +61,8 @@ _RELEVANT = re.compile(
     rb"base_prefix|real_prefix|PIP_|UV_|venv|virtualenv|EXTERNALLY-MANAGED|"
     # a variable that will hold a wrapper or an option of an install: SUDO=sudo, U=--user
     rb"=[\"']?(?:sudo|doas|-)|"
-    rb"\bset\s+[-+]\w*a|allexport"  # set -a: the variables set later are exported
+    rb"\bset\s+[-+]\w*a|allexport|"  # set -a: the variables set later are exported
+    rb"\$\{\w+:?="  # : "${PY:=python3}" sets PY
 )
 _EXPANSION_WITH_SEMICOLON = re.compile(rb"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+?][^{}\n;]*;[^{}\n]*\}")
 
@@ -728,8 +729,12 @@ class _Walker:
             if name in state.variables and (state.variables[name] or not empty_takes_default):
                 return self.known(state.variables[name], row, column)
             default = match.group("default")
-            if default is not None and match.group("op") and match.group("op").endswith(("-", "=")):
-                return self.default(default.strip("\"'"), state, row, column)
+            op = match.group("op") or ""
+            if default is not None and op.endswith(("-", "=")):
+                word = self.default(default.strip("\"'"), state, row, column)
+                if op.endswith("=") and not name.isdigit():
+                    state.assign(name, word.value)  # ${NAME=DEFAULT} sets NAME as well
+                return word
             return Word(raw, True, row, column)
         name = raw[1:]
         if name.isdigit():
