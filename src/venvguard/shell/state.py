@@ -47,12 +47,17 @@ _SYSTEM_BIN = re.compile(
 )
 
 
+#: ``/opt/py//bin``: the shell reads the slashes after the first as one (a UNC path's
+#: leading pair is kept).
+_DOUBLED_SLASH = re.compile(r"(?<=[^/])/{2,}")
+
+
 def environment_of(program: Word) -> str | None:
     """Which Python a program path belongs to: ``venv``, ``conda``, ``system``, ``unknown``.
 
     ``None`` for a bare name such as ``pip``, found on ``PATH``.
     """
-    value = program.value.replace("\\", "/")
+    value = _DOUBLED_SLASH.sub("/", program.value.replace("\\", "/"))
     if program.dynamic and looked_up(value) is not None:
         return None  # $(which python): the first python on PATH, as a bare name is
     if "/" not in value:
@@ -140,7 +145,7 @@ def removes_externally_managed(program: str, args: list[str]) -> bool:
 
 def folder_key(path: str) -> str:
     """A folder's path spelled one way: ``./venv/`` and ``venv`` are the same."""
-    path = path.replace("\\", "/").rstrip("/")
+    path = _DOUBLED_SLASH.sub("/", path.replace("\\", "/")).rstrip("/")
     while path.startswith("./"):
         path = path[2:]
     return path or "."
