@@ -207,3 +207,23 @@ def test_powershell_backtick_escaped_quotes_stay_inside_the_string() -> None:
         "pip install --user baz\n"  # 3
     )
     assert lines("powershell", text) == [(3, 1, "VG302")]
+
+
+def test_powershell_a_command_on_the_right_of_an_assignment_runs() -> None:
+    text = (
+        "$output = & pip install --user a 2>&1\n"  # 1
+        "$out2 = pip install --user b\n"  # 2
+        "$out3 = (python -m pip install --user c)\n"  # 3
+        "$out4 = $(pip install --user d | Out-String)\n"  # 4
+        '$text = "pip install --user e"\n'  # 5: a string
+        "$n = 3\n"  # 6
+        "$py = python\n"  # 7: a command's output, not a program name
+        "& $py -m pip install --user f\n"  # 8: still a Python, running pip
+    )
+    assert found("powershell", text) == [
+        (1, 11, "VG302"),
+        (2, 9, "VG302"),
+        (3, 10, "VG302"),
+        (4, 11, "VG302"),
+        (8, 1, "VG302"),
+    ]

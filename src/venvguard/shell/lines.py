@@ -7,7 +7,8 @@ braces in PowerShell and at ``&`` and block parentheses in batch, and words spli
 quotes. A batch ``if`` condition or ``for ... do`` head leads to the command it guards.
 ``Invoke-Expression``, ``Start-Process`` (``-Verb RunAs`` runs it elevated) and ``runas``
 lead to the command they run. Variable assignments (``$env:PIP_USER = 1``,
-``set PIP_USER=1``) and activation scripts update the shell state as in a POSIX shell.
+``set PIP_USER=1``) and activation scripts update the shell state as in a POSIX shell; a
+command on the right of a PowerShell assignment (``$out = & pip install x``) is run.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ _BATCH_SET = re.compile(
 )
 _BATCH_VAR = re.compile(r"%(?P<name>[A-Za-z_][A-Za-z0-9_]*)%")
 _PS_VAR = re.compile(_PS_NAME, re.I)
+#: The right side of a PowerShell assignment that runs a command: ``& cmd``, a bare
+#: command name, or one inside ``( )`` or ``$( )`` (the match is the opening to skip).
+_PS_RUNS = re.compile(r"\$?\(|(?=&|[A-Za-z_.\\/])")
 
 
 def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame, dialect: str) -> None:
@@ -231,9 +235,25 @@ def _statement(
         assign = _PS_ASSIGN.match(statement)
     if assign is not None:
         value = assign.group("value").strip()
-        if not batch and (value.startswith(("(", "$(", "@(", "&", "[")) or " | " in value):
-            # $py = (Get-Command python).Source: the value is what an expression gives
+        if not batch and (_PS_RUNS.match(value) or value.startswith(("@(", "[")) or " | " in value):
+            # $py = (Get-Command python).Source: the value is what an expression gives, and
+            # $out = & pip install x runs the command on its right
             state.unset(assign.group("name"))
+            ran = _PS_RUNS.match(value)
+            if ran is not None:
+                at = column + assign.start("value") + ran.end()
+                code = value[ran.end() : -1 if ran.group(0) and value.endswith(")") else None]
+                for start, nested in _statements(code, batch):
+                    _statement(
+                        analyser,
+                        nested,
+                        row=row,
+                        column=at + start,
+                        state=state,
+                        frame=frame,
+                        batch=batch,
+                        dialect=dialect,
+                    )
             return
         value = value.strip("\"'")
         lowered = statement.lstrip().lower()
