@@ -43,6 +43,7 @@ def hits(script: str) -> list[tuple[int, int, str]]:
         "sudo easy_install x",
         "sudo python setup.py install",
         "sudo ./setup.py develop",
+        "sudo python setup.py build install_lib",
         "sudo bash -c 'pip install x'",
         'sudo sh -ec "pip install x"',
         "su -c 'pip install x' root",

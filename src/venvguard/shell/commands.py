@@ -1113,7 +1113,7 @@ def _classify_script(
     script_name = basename(script).lower()
     values = [word.value for word in rest]
     if script_name == "setup.py":
-        if not {"install", "develop"} & set(values):
+        if not {"install", "develop", "install_lib"} & set(values):
             return Invocation()
         if "develop" in values and {"--uninstall", "-u"} & set(values):
             return Invocation()  # removes a develop install
