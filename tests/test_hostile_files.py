@@ -212,6 +212,31 @@ def test_a_makefile_with_an_unclosed_conditional_or_define_is_read_with_a_notice
     assert ("extra.mk", 1, fully + "`endif` with no conditional open") in notices
 
 
+def test_a_recipe_line_indented_with_spaces_is_read_with_a_notice(repo: Repo) -> None:
+    repo.write(
+        "Makefile",
+        "all:\n"
+        "    sudo pip install spaces\n"  # make stops here: "missing separator"
+        "\tpip install --user tab\n"
+        "  ifdef CI\n"  # a conditional may be indented with spaces
+        "\tpip install --break-system-packages ci\n"
+        "  endif\n",
+    )
+    _, report = check_in_process(repo, "--select", "VG3")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["code"], f["line"]) for f in findings] == [
+        ("VG301", 2),
+        ("VG302", 3),
+        ("VG303", 5),
+    ]
+    message = (
+        "could not read this Makefile fully: "
+        "a recipe line indented with spaces, not a tab (make stops: missing separator)"
+    )
+    assert notices_of(report) == [("Makefile", 2, message)]
+
+
 def test_a_notebook_of_the_wrong_shape_is_a_notice(repo: Repo) -> None:
     repo.write("shape.ipynb", '{"cells": "!sudo pip install a", "nbformat": 4}')
     repo.write("list.ipynb", '[{"source": "!sudo pip install b"}]')

@@ -218,6 +218,15 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             pieces, index = _recipe_line(lines, index, len(lines), len(prefix))
             pending.append(_Pending(pieces, start, rule, targets))
             continue
+        if in_rule and raw.startswith(" ") and prefix == "\t" and _spaced_recipe(raw):
+            # make stops at it ("missing separator"); it was meant as a recipe line
+            if problem is None:
+                problem = SourceError(_SPACED_RECIPE, index + 1)
+            start = index
+            indent = len(raw) - len(raw.lstrip(" "))
+            pieces, index = _recipe_line(lines, index, len(lines), indent)
+            pending.append(_Pending(pieces, start, rule, targets))
+            continue
         logical = raw
         row = index
         while logical.endswith("\\") and index + 1 < len(lines):
@@ -308,6 +317,24 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         problem = SourceError(f"`{directive}` is never closed with `endif`", line)
     if problem is not None:
         raise problem
+
+
+_SPACED_RECIPE = "a recipe line indented with spaces, not a tab (make stops: missing separator)"
+_MAKE_WORDS = ("define", "endef", "export", "unexport", "override", "include", "-include")
+
+
+def _spaced_recipe(raw: str) -> bool:
+    """Whether a line indented with spaces in a rule is none of make's own lines (those
+    may be indented so), and so a recipe line make refuses."""
+    stripped = raw.strip()
+    return not (
+        not stripped
+        or stripped.startswith("#")
+        or stripped.split()[0] in _MAKE_WORDS
+        or _CONDITIONAL.match(stripped)
+        or _ASSIGNMENT.match(stripped)
+        or _RULE.match(raw)
+    )
 
 
 #: A recipe line that is a canned recipe, whole: ``$(NAME)``, ``${NAME}``, ``$(call NAME,..)``.
