@@ -212,6 +212,27 @@ def test_a_makefile_with_an_unclosed_conditional_or_define_is_read_with_a_notice
     assert ("extra.mk", 1, fully + "`endif` with no conditional open") in notices
 
 
+def test_template_tags_in_a_dockerfile_template_are_no_broken_shell(repo: Repo) -> None:
+    repo.write(
+        "docker/base/Dockerfile.j2",
+        "FROM {{ base_image }}\n"
+        "{% set pkgs = ['/aodh'] %}\n"
+        "RUN ln -s src/* aodh \\\n"
+        '    && {{ macros.install_pip(pkgs | customizable("pip_packages")) }} \\\n'
+        "    {% if extra %}&& sudo pip install extra{% endif %} \\\n"
+        "    && mkdir -p /etc/aodh\n"
+        "RUN docker inspect --format '{{.State.Running}}' x && pip install --user y\n",
+    )
+    _, report = check_in_process(repo, "--select", "VG3")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [
+        ("VG301", 5, 22),
+        ("VG302", 7, 55),
+    ]
+    assert notices_of(report) == []
+
+
 def test_a_recipe_line_indented_with_spaces_is_read_with_a_notice(repo: Repo) -> None:
     repo.write(
         "Makefile",

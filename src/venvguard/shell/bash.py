@@ -89,6 +89,16 @@ def _single_equals(match: re.Match[bytes]) -> bytes:
     return before + b"= "
 
 
+# {{ expression }} and {% statement %} of a template (Jinja, Go): a placeholder word and
+# nothing, of the same lengths; not GitHub's ${{ }}, read as an unknown value elsewhere.
+_TEMPLATE_TAG = re.compile(rb"(?<!\$)\{\{[^\n]*?\}\}|\{%[^\n]*?%\}")
+
+
+def _template_tag_out(match: re.Match[bytes]) -> bytes:
+    tag = match.group(0)
+    return (b"_" if tag.startswith(b"{{") else b" ") * len(tag)
+
+
 def _blanks_out(match: re.Match[bytes]) -> bytes:
     return match.group(1) + b"_" * len(match.group(2)) + match.group(3)
 
@@ -134,6 +144,8 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
         # tree-sitter-bash loses the rest of the file at a ";" inside ${name:-a;b}, which
         # bash reads as text; a "," of the same length keeps every position.
         source = _EXPANSION_WITH_SEMICOLON.sub(_semicolons_out, source)
+    if b"{{" in source or b"{%" in source:
+        source = _TEMPLATE_TAG.sub(_template_tag_out, source)
     if b"==" in source or b"=~" in source:
         source = _DOUBLE_EQUALS.sub(_single_equals, source)
     if b"[[" in source and b'" "' in source:
