@@ -1017,3 +1017,12 @@ def test_a_doubled_slash_in_a_path_is_one() -> None:
         "sudo /srv//env/bin/python -m pip install b\n"  # 6
     )
     assert hits(script) == [(2, 5, "VG305"), (6, 1, "VG301")]
+
+
+def test_code_nested_too_deep_to_walk_loses_nothing_around_it() -> None:
+    deep = "echo " + "$(echo " * 300 + "sudo pip install deep" + ")" * 300
+    script = f"sudo pip install before\n{deep}\nsudo pip install after\n"
+    analyser = Analyser()
+    analyser.run([lines_from(script, 1)])
+    assert [(hit.line, hit.column) for hit in analyser.hits.values()] == [(1, 1), (3, 1)]
+    assert set(analyser.problems) == {2}

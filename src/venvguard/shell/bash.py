@@ -104,6 +104,8 @@ def _blanks_out(match: re.Match[bytes]) -> bytes:
 
 
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
+#: How many nodes, one inside the other, are walked at most (``$(`` in ``$(`` ...).
+_DEEPEST = 100
 _ALWAYS_VISIT = frozenset(
     {"program", "function_definition", "variable_assignment", "declaration_command", "ERROR"}
     | {"unset_command"}
@@ -180,6 +182,7 @@ class _Walker:
         self.notable_arguments = False  # they hold an installer or environment word
         self.call: Command | None = None  # the function call whose body is being walked
         self.allexport = False  # set -a: every variable set is exported
+        self.depth = 0  # of the nodes being visited, one inside the other
 
     # --- positions and text --------------------------------------------------------------
 
@@ -234,6 +237,18 @@ class _Walker:
         self.name_uses.sort()
 
     def visit(self, node: Any, state: ShellState) -> None:
+        if self.depth >= _DEEPEST:
+            # Deeper would exhaust Python's stack; the code around it is still read.
+            row, _ = self.point(node.start_point)
+            self.analyser.problems.append(self.frame.positions.position(row, 0)[0])
+            return
+        self.depth += 1
+        try:
+            self._visit(node, state)
+        finally:
+            self.depth -= 1
+
+    def _visit(self, node: Any, state: ShellState) -> None:
         kind = node.type
         if kind in {"comment", "heredoc_body", "heredoc_start", "heredoc_end"}:
             return
