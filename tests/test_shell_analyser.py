@@ -1000,11 +1000,14 @@ def test_a_default_assigned_in_an_expansion_sets_the_variable() -> None:
         '"$UV" pip install a\n'  # uv pip: it refuses to run outside a venv
         ': "${PY:=python3}"\n'
         '"$PY" -m pip install b\n'  # 4
+        "uv=$(command -v uv)\n"
+        ': "${UV2=${uv:-uv-not-found}}"\n'  # a default that is an expansion itself
+        '"$UV2" pip install c\n'  # uv pip again
         "PIP=pip3\n"
-        ': "${PIP:=sudo pip}"\n'  # 6: set already, the default is not taken
-        "$PIP install --user c\n"  # 7
+        ': "${PIP:=sudo pip}"\n'  # 9: set already, the default is not taken
+        "$PIP install --user d\n"  # 10
     )
-    assert hits(script) == [(4, 1, "VG305"), (7, 1, "VG302")]
+    assert hits(script) == [(4, 1, "VG305"), (10, 1, "VG302")]
 
 
 def test_a_doubled_slash_in_a_path_is_one() -> None:

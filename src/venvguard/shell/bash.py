@@ -758,7 +758,11 @@ class _Walker:
             default = match.group("default")
             op = match.group("op") or ""
             if default is not None and op.endswith(("-", "=")):
-                word = self.default(default.strip("\"'"), state, row, column)
+                text = default.strip("\"'")
+                if _EXPANSION.match(text):  # ${A:-${B:-c}}: the default is an expansion
+                    word = self.expansion(text, state, row, column)
+                else:
+                    word = self.default(text, state, row, column)
                 if op.endswith("=") and not name.isdigit():
                     state.assign(name, word.value)  # ${NAME=DEFAULT} sets NAME as well
                 return word
