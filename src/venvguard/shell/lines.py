@@ -66,17 +66,31 @@ _PS_RUNS = re.compile(r"\$?\(|(?=&|[A-Za-z_.\\/])")
 def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame, dialect: str) -> None:
     batch = dialect == "batch"
     for row, column, line in _logical_lines(text, batch):
-        for start, statement in _statements(line, batch):
-            _statement(
-                analyser,
-                statement,
-                row=row,
-                column=column + start,
-                state=state,
-                frame=frame,
-                batch=batch,
-                dialect=dialect,
-            )
+        _line(analyser, line, row, column, state, frame, dialect)
+
+
+def _line(
+    analyser: Analyser,
+    line: str,
+    row: int,
+    column: int,
+    state: ShellState,
+    frame: Frame,
+    dialect: str,
+) -> None:
+    """Judge each statement of one line of code that starts at ``row``, ``column``."""
+    batch = dialect == "batch"
+    for start, statement in _statements(line, batch):
+        _statement(
+            analyser,
+            statement,
+            row=row,
+            column=column + start,
+            state=state,
+            frame=frame,
+            batch=batch,
+            dialect=dialect,
+        )
 
 
 def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
@@ -243,17 +257,7 @@ def _statement(
             if ran is not None:
                 at = column + assign.start("value") + ran.end()
                 code = value[ran.end() : -1 if ran.group(0) and value.endswith(")") else None]
-                for start, nested in _statements(code, batch):
-                    _statement(
-                        analyser,
-                        nested,
-                        row=row,
-                        column=at + start,
-                        state=state,
-                        frame=frame,
-                        batch=batch,
-                        dialect=dialect,
-                    )
+                _line(analyser, code, row, at, state, frame, dialect)
             return
         value = value.strip("\"'")
         lowered = statement.lstrip().lower()
@@ -282,17 +286,7 @@ def _statement(
     if launched is not None:
         code, elevated = launched
         inner = frame.replace(as_root=elevated) if elevated else frame
-        for start, nested in _statements(code.value, batch):
-            _statement(
-                analyser,
-                nested,
-                row=code.row,
-                column=code.column + start,
-                state=state,
-                frame=inner,
-                batch=batch,
-                dialect=dialect,
-            )
+        _line(analyser, code.value, code.row, code.column, state, inner, dialect)
         return
     end = (row, column + len(statement))
     command = Command(words, {}, (row, column), end, statement)
