@@ -34,7 +34,6 @@ _RUNS_AN_INSTALL = re.compile(r"install|setup\.py|get-pip")
 
 #: The functions of make that decide which commands a recipe line runs.
 _FUNCTION_CALL = re.compile(r"\$([({])(foreach|if|strip)\s")
-_INSTALLER = re.compile(r"pip|easy_install|setup\.py")
 
 
 def _call_end(text: str, start: int) -> int | None:
@@ -84,7 +83,7 @@ def _call(name: str, body: str, variables: dict[str, str], depth: int, ran: bool
     condition, then, otherwise = _arguments(body, 3)
     tested = _expand(condition.strip(), variables, depth + 1, ran)
     if _SENTINEL + "{" in tested or _SENTINEL + "(" in tested:
-        installs = _INSTALLER.search(then) or not _INSTALLER.search(otherwise)
+        installs = _RUNS_AN_INSTALL.search(then) or not _RUNS_AN_INSTALL.search(otherwise)
         chosen = then if installs else otherwise
     else:
         chosen = then if tested.strip() else otherwise
