@@ -24,7 +24,7 @@ from venvguard.shell.commands import (
     stdin_install,
     unwrap,
 )
-from venvguard.shell.state import ShellState, environment_of, folder_key
+from venvguard.shell.state import ShellState, environment_of, folder_key, venv_bin
 from venvguard.shell.words import Command, Word
 from venvguard.sources.snippet import Snippet
 
@@ -434,7 +434,6 @@ def _started_with(
 
 def _made_earlier(program: str, state: ShellState) -> bool:
     """Whether ``program`` is the interpreter or pip of a venv the script made earlier."""
-    if not state.venv_dirs:
-        return False
-    home, _, bin_name = folder_key(program).rpartition("/")[0].rpartition("/")
-    return bin_name.lower() in {"bin", "scripts"} and folder_key(home) in state.venv_dirs
+    return bool(state.venv_dirs) and venv_bin(
+        folder_key(program).rpartition("/")[0], state.venv_dirs
+    )

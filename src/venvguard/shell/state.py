@@ -151,6 +151,12 @@ def folder_key(path: str) -> str:
     return path or "."
 
 
+def venv_bin(folder: str, homes: set[str]) -> bool:
+    """Whether ``folder`` is the ``bin`` (``Scripts``) folder of a venv at one of ``homes``."""
+    home, _, bin_name = folder_key(folder).rpartition("/")
+    return bin_name.lower() in {"bin", "scripts"} and folder_key(home) in homes
+
+
 _RISKS = (
     re.compile(r"(?:^|\s)(?:sudo|doas)(?:\s|$)"),
     re.compile(r"--break-system-packages|--system\b"),
@@ -278,12 +284,9 @@ class ShellState(Record):
         if _VENV_PATH.search(first) or _VENV_PATH.search(first_raw):
             return "venv"
         active = self.variables.get("VIRTUAL_ENV")
+        homes = set(self.venv_dirs) | ({folder_key(active)} if active else set())
         for entry in (first, first_raw):
-            home, _, bin_name = folder_key(_HERE.sub("", entry)).rpartition("/")
-            if bin_name.lower() in {"bin", "scripts"} and (
-                folder_key(home) in self.venv_dirs
-                or (active and folder_key(home) == folder_key(active))
-            ):
+            if venv_bin(_HERE.sub("", entry), homes):
                 return "venv"
         return None
 
