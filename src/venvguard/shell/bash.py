@@ -171,9 +171,9 @@ class _Walker:
         #: Where the names of the functions defined so far are used, as (start, end) byte
         #: offsets in ``source``, sorted; ``indexed`` holds the names already looked for.
         self.name_uses: list[tuple[int, int]] = []
+        self.indexed: set[str] = set()
         #: Where the words of ``_RELEVANT`` are, likewise: found once, not in every subtree.
         self.relevant_words = [match.span() for match in _RELEVANT.finditer(source)]
-        self.indexed: set[str] = set()
         self.called: set[str] = set()
         self.running: set[str] = set()
         self.installing: set[str] = set()  # functions whose body was found installing
