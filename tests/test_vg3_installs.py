@@ -379,3 +379,41 @@ def test_code_left_open_at_the_end_of_a_file_is_a_notice(repo: Repo) -> None:
         ("Dockerfile", 2),
         ("open_if.sh", 1),
     ]
+
+
+def test_messages_quote_template_expressions_as_written(repo: Repo) -> None:
+    # The parser reads ${{ }}, << >>, {{ }} and Azure's $( ) as placeholders; the user
+    # reads the command as it is written in the file.
+    repo.write(
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: sudo pip install ${{ matrix.pkg }} $[[ inputs.x ]]\n",
+    )
+    repo.write(
+        ".circleci/config.yml",
+        "version: 2.1\njobs:\n  b:\n    docker:\n      - image: cimg/python:3.12\n"
+        "    steps:\n      - run: pip install --user << parameters.extra >> tox\n",
+    )
+    repo.write("docker/Dockerfile.j2", "FROM python:3.12\nRUN sudo pip install {{ pkgs }}\n")
+    repo.write(
+        "azure-pipelines.yml",
+        "steps:\n  - script: sudo python -m pip install $(Extra.Flags) x\n"
+        "  - powershell: pip install --user $(Extra.Flags) y; echo $(Build.Id)\n",
+    )
+    repo.write(
+        "README.md",
+        "# x\n\n```console\n$ sudo pip install <your package>\n```\n\n"
+        "```powershell\npy -m pip install --user <your package>\n```\n",
+    )
+    repo.commit()
+    _, report = check(repo)
+    commands = sorted(f["message"].split("`")[1] for f in report["findings"])
+    assert commands == [
+        "pip install --user $(Extra.Flags) y",
+        "pip install --user << parameters.extra >> tox",
+        "py -m pip install --user <your package>",
+        "sudo pip install ${{ matrix.pkg }} $[[ inputs.x ]]",
+        "sudo pip install <your package>",
+        "sudo pip install {{ pkgs }}",
+        "sudo python -m pip install $(Extra.Flags) x",
+    ]

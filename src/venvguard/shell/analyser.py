@@ -173,13 +173,16 @@ class Analyser(Record):
                 for name, value in snippet.env.items():
                     state.assign(name, value, exported=True)
             frame = Frame(snippet, managed="venv" if snippet.managed else None)
-            text = snippet.text.replace("\r\n", "\n") if "\r" in snippet.text else snippet.text
+            text, written = snippet.text, snippet.written
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+                written = written and written.replace("\r\n", "\n")
             if snippet.dialect == "bash":
-                bash.analyse(self, text, state, frame)
+                bash.analyse(self, text, state, frame, written)
             else:
                 from venvguard.shell import lines
 
-                lines.analyse(self, text, state, frame, snippet.dialect)
+                lines.analyse(self, text, state, frame, snippet.dialect, written)
 
     def code(self, text: str, state: ShellState, frame: Frame, dialect: str = "bash") -> None:
         """Analyse shell code found in a string (``bash -c``), positioned by ``frame``."""

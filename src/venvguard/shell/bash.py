@@ -139,9 +139,16 @@ def _parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
-def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> None:
-    """Parse ``text`` and feed its commands to ``analyser``."""
+def analyse(
+    analyser: Analyser, text: str, state: ShellState, frame: Frame, written: str | None = None
+) -> None:
+    """Parse ``text`` and feed its commands to ``analyser``.
+
+    ``written`` is the code as the file spells it where ``text`` has placeholders: commands
+    are quoted from it.
+    """
     source = text.encode("utf-8", "surrogateescape")
+    as_written = source if written is None else written.encode("utf-8", "surrogateescape")
     if b"${" in source and b";" in source:
         # tree-sitter-bash loses the rest of the file at a ";" inside ${name:-a;b}, which
         # bash reads as text; a "," of the same length keeps every position.
@@ -153,7 +160,10 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
     if b"[[" in source and b'" "' in source:
         source = _QUOTED_BLANK_PATTERN.sub(_blanks_out, source)
     tree = _parser().parse(source)
-    walker = _Walker(analyser, source, text.isascii(), frame)
+    # The rewrites above keep every length, so a command's bytes are where they were.
+    if len(as_written) != len(source):
+        as_written = source
+    walker = _Walker(analyser, source, as_written, text.isascii(), frame)
     walker.visit(tree.root_node, state)
     walker.finish()
     if tree.root_node.has_error:
@@ -161,9 +171,12 @@ def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame) -> N
 
 
 class _Walker:
-    def __init__(self, analyser: Analyser, source: bytes, ascii_only: bool, frame: Frame) -> None:
+    def __init__(
+        self, analyser: Analyser, source: bytes, as_written: bytes, ascii_only: bool, frame: Frame
+    ) -> None:
         self.analyser = analyser
         self.source = source
+        self.as_written = as_written  # the same code with the file's spelling, to quote it
         self.ascii_only = ascii_only
         self.frame = frame
         self.lines: list[bytes] | None = None
@@ -454,7 +467,7 @@ class _Walker:
         start = self.point(start_node.start_point)
         end = self.point(node.end_point)
         # A command continued over lines with backslashes reads as the one line it runs as.
-        text = self.source[start_node.start_byte : node.end_byte].decode("utf-8", "replace")
+        text = self.as_written[start_node.start_byte : node.end_byte].decode("utf-8", "replace")
         shown = " ".join(text.replace("\\\n", " ").split())
         return Command(words, assignments, start, end, shown)
 

@@ -63,10 +63,24 @@ _PS_VAR = re.compile(_PS_NAME, re.I)
 _PS_RUNS = re.compile(r"\$?\(|(?=&|[A-Za-z_.\\/])")
 
 
-def analyse(analyser: Analyser, text: str, state: ShellState, frame: Frame, dialect: str) -> None:
+def analyse(
+    analyser: Analyser,
+    text: str,
+    state: ShellState,
+    frame: Frame,
+    dialect: str,
+    written: str | None = None,
+) -> None:
+    """Judge the statements of ``text``; ``written`` is the code as the file spells it, where
+    ``text`` has placeholders (of the same lengths), to quote commands from."""
     batch = dialect == "batch"
+    text_lines = text.split("\n")
+    written_lines = written.split("\n") if written is not None else None
     for row, column, line in _logical_lines(text, batch):
-        _line(analyser, line, row, column, state, frame, dialect)
+        written_row = None
+        if written_lines is not None and text_lines[row][column:] == line:
+            written_row = written_lines[row]  # of a line that continues on none
+        _line(analyser, line, row, column, state, frame, dialect, written_row)
 
 
 def _line(
@@ -77,8 +91,12 @@ def _line(
     state: ShellState,
     frame: Frame,
     dialect: str,
+    written_row: str | None = None,
 ) -> None:
-    """Judge each statement of one line of code that starts at ``row``, ``column``."""
+    """Judge each statement of one line of code that starts at ``row``, ``column``.
+
+    ``written_row`` is the whole row as the file spells it, to quote commands from.
+    """
     batch = dialect == "batch"
     for start, statement in _statements(line, batch):
         _statement(
@@ -90,6 +108,7 @@ def _line(
             frame=frame,
             batch=batch,
             dialect=dialect,
+            written_row=written_row,
         )
 
 
@@ -234,6 +253,7 @@ def _statement(
     frame: Frame,
     batch: bool,
     dialect: str,
+    written_row: str | None = None,
 ) -> None:
     if not statement:
         return
@@ -257,7 +277,7 @@ def _statement(
             if ran is not None:
                 at = column + assign.start("value") + ran.end()
                 code = value[ran.end() : -1 if ran.group(0) and value.endswith(")") else None]
-                _line(analyser, code, row, at, state, frame, dialect)
+                _line(analyser, code, row, at, state, frame, dialect, written_row)
             return
         value = value.strip("\"'")
         lowered = statement.lstrip().lower()
@@ -289,7 +309,10 @@ def _statement(
         _line(analyser, code.value, code.row, code.column, state, inner, dialect)
         return
     end = (row, column + len(statement))
-    command = Command(words, {}, (row, column), end, statement)
+    shown = statement
+    if written_row is not None and len(written_row) >= column + len(statement):
+        shown = written_row[column : column + len(statement)]
+    command = Command(words, {}, (row, column), end, shown)
     analyser.command(command, state, frame, dialect=dialect)
 
 

@@ -103,7 +103,9 @@ def _step(node: Any, source: y.Source, env: Mapping[str, str], windows: bool) ->
     if snippet is None or ("$(" not in snippet.text and "$[" not in snippet.text):
         return snippet
     blanked = _MACRO.sub(lambda match: "_" * len(match.group(0)), snippet.text)
-    return snippet.replace(text=blanked) if blanked.strip("_ \n") else None
+    if not blanked.strip("_ \n"):
+        return None
+    return snippet.replace(text=blanked, written=snippet.written or snippet.text)
 
 
 def _variables(node: Any, base: Mapping[str, str]) -> dict[str, str]:

@@ -136,10 +136,13 @@ def block(
                 continuing = raw.rstrip().endswith("\\")
             else:
                 text, continuing = "", False
-        lines.append(_PLACEHOLDER.sub(_as_word, text))
+        lines.append(text)
         origins.append((line, column + offset))
     if any(line.strip() for line in lines):
-        yield Snippet("\n".join(lines), tuple(origins), dialect, fresh=False)
+        written = "\n".join(lines)
+        text = _PLACEHOLDER.sub(_as_word, written)
+        snippet = Snippet(text, tuple(origins), dialect, fresh=False)
+        yield snippet if text == written else snippet.replace(written=written)
 
 
 def _as_word(placeholder: re.Match[str]) -> str:
@@ -160,7 +163,7 @@ def _dockerfile(
             (line, column + _column_at(positions, line - first_line))
             for line, column in snippet.origins
         )
-        yield Snippet(snippet.text, origins, snippet.dialect, snippet.env)
+        yield Snippet(snippet.text, origins, snippet.dialect, snippet.env, written=snippet.written)
 
 
 def _column_at(positions: Sequence[tuple[int, int]], index: int) -> int:

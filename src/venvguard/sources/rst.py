@@ -71,6 +71,6 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             positions.pop()
         for snippet in block(path, lang, content, positions):
             fresh = first or snippet.fresh
-            yield Snippet(snippet.text, snippet.origins, snippet.dialect, snippet.env, fresh=fresh)
+            yield snippet.replace(fresh=fresh)
             # A Dockerfile's RUN has a shell of its own: the reader's next block starts anew.
             first = snippet.fresh

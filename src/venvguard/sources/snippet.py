@@ -26,9 +26,11 @@ class Snippet(FrozenRecord):
     ``joins`` are ``(row, column, line, file_column)``: from ``column`` on, line ``row`` of
     the text continues at ``line``/``file_column`` of the file (a folded YAML scalar makes
     one line of several).
+    ``written`` is the code as the file spells it, when ``text`` reads placeholders in its
+    place (``${{ matrix.pkg }}`` as ``${_____________}``): of the same length, for messages.
     """
 
-    __slots__ = ("text", "origins", "dialect", "env", "fresh", "managed", "joins")
+    __slots__ = ("text", "origins", "dialect", "env", "fresh", "managed", "joins", "written")
 
     text: Final[str]
     origins: Final[tuple[tuple[int, int], ...]]
@@ -37,6 +39,7 @@ class Snippet(FrozenRecord):
     fresh: Final[bool]
     managed: Final[bool]
     joins: Final[tuple[tuple[int, int, int, int], ...]]
+    written: Final[str | None]
 
     def __init__(
         self,
@@ -47,6 +50,7 @@ class Snippet(FrozenRecord):
         fresh: bool = True,
         managed: bool = False,
         joins: tuple[tuple[int, int, int, int], ...] = (),
+        written: str | None = None,
     ) -> None:
         self.text = text
         self.origins = origins
@@ -55,6 +59,7 @@ class Snippet(FrozenRecord):
         self.fresh = fresh
         self.managed = managed
         self.joins = joins
+        self.written = written
 
     def position(self, row: int, column: int) -> tuple[int, int]:
         """The 1-based (line, column) in the file of ``row``/``column`` of the text."""

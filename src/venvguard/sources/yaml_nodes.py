@@ -193,10 +193,11 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
             column += 1 if style in {"'", '"'} else 0
             count = text.count("\n") + 1
             origins = tuple((start_row + 1, column) for _ in range(count))
-    text = _blank_templates(text)
-    if not text.strip():
+    blanked = _blank_templates(text)
+    if not blanked.strip():
         return None
-    return Snippet(text, origins, dialect, joins=joins, **extra)
+    written = text if blanked != text else None
+    return Snippet(blanked, origins, dialect, joins=joins, written=written, **extra)
 
 
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)+")
