@@ -417,3 +417,25 @@ def test_messages_quote_template_expressions_as_written(repo: Repo) -> None:
         "sudo pip install {{ pkgs }}",
         "sudo python -m pip install $(Extra.Flags) x",
     ]
+
+
+def test_python_expressions_in_notebook_shell_lines(repo: Repo) -> None:
+    # IPython puts the value of {expression} into a ! line before the shell sees it.
+    source = [
+        "pkgs = ['a', 'b']\n",
+        "!sudo pip install {' '.join([p for p in pkgs])}\n",
+        "!{sys.executable} -m pip install --upgrade {pkgs[0]}\n",
+        "!pip install --user {pkgs[1]} x${HOME}y {p}\n",
+        "!echo {{literal braces}} && pip3 install --break-system-packages {'z' if 1 else ''}\n",
+    ]
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "source": source}]}
+    repo.write("nb/demo.ipynb", json.dumps(notebook, indent=1))
+    repo.commit()
+    _, report = check(repo)
+    assert report["notices"] == []
+    found = [(f["code"], f["message"].split("`")[1]) for f in report["findings"]]
+    assert found == [
+        ("VG301", "sudo pip install {' '.join([p for p in pkgs])}"),
+        ("VG302", "pip install --user {pkgs[1]} x${HOME}y {p}"),
+        ("VG303", "pip3 install --break-system-packages {'z' if 1 else ''}"),
+    ]

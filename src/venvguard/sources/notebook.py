@@ -131,5 +131,20 @@ def cell_snippets(lines: Sequence[str], positions: Sequence[tuple[int, int]]) ->
             command.append(lines[index].rstrip("\n"))
             origins.append(positions[index])
             index += 1
-        text = "\n".join(command).replace("{sys.executable}", "kernel-env/bin/python")
-        yield Snippet(text, tuple(origins))
+        written = "\n".join(command)
+        text = _EXPRESSION.sub(_expression_value, written) if "{" in written else written
+        yield Snippet(text, tuple(origins), written=written if text != written else None)
+
+
+#: ``{expression}``, whose value IPython puts into a ``!`` line: not ``{{`` (a brace),
+#: not the shell's ``${name}``.
+_EXPRESSION = re.compile(r"(?<![${])\{(?!\{)[^{}\n]+\}")
+
+
+def _expression_value(match: re.Match[str]) -> str:
+    """A word of the same length: the kernel's own interpreter for ``{sys.executable}``
+    (``.venv/bin/python`` is as long), a value not known here for any other expression."""
+    expression = match.group(0)
+    if expression == "{sys.executable}":
+        return ".venv/bin/python"
+    return "${" + "_" * (len(expression) - 3) + "}" if len(expression) > 3 else "___"
