@@ -633,6 +633,23 @@ def test_an_install_handed_to_an_unknown_wrapper_is_still_an_install() -> None:
     assert hits(script) == [(2, 9, "VG302"), (3, 9, "VG302")]
 
 
+def test_an_unknown_program_run_by_sudo_is_reported_with_the_sudo() -> None:
+    # The install is root's because of the sudo in front: the finding starts there.
+    script = (
+        "sudo checkinstall python setup.py install\n"
+        "echo go && sudo systemd-run --wait --pty pip3 install x\n"
+        "retry 3 sudo -H pip install y\n"  # the sudo is the install's own
+    )
+    analyser = Analyser()
+    analyser.run([lines_from(script, 1)])
+    found = sorted((h.line, h.column, h.rules[0][0], h.text) for h in analyser.hits.values())
+    assert found == [
+        (1, 1, "VG301", "sudo checkinstall python setup.py install"),
+        (2, 12, "VG301", "sudo systemd-run --wait --pty pip3 install x"),
+        (3, 9, "VG301", "sudo -H pip install y"),
+    ]
+
+
 def test_a_default_holding_an_expansion_is_expanded() -> None:
     script = (
         'PYTHON=${PYTHON:-"python"}\n'

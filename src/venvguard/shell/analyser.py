@@ -262,13 +262,23 @@ class Analyser(Record):
         if rules:
             self._record(command, frame.positions, rules, invocation.install)
         elif invocation.install is None and wrappers:
-            self.wrapped(Command(words, {}, command.start, command.end), state, inner, dialect)
+            # Run by sudo, the install is root's because of the sudo: it is reported with it.
+            outer = command if unwrapped.as_root else None
+            handed = Command(words, {}, command.start, command.end)
+            self.wrapped(handed, state, inner, dialect, outer)
         return unwrapped
 
-    def wrapped(self, command: Command, state: ShellState, frame: Frame, dialect: str) -> None:
+    def wrapped(
+        self,
+        command: Command,
+        state: ShellState,
+        frame: Frame,
+        dialect: str,
+        outer: Command | None = None,
+    ) -> None:
         """A program or function this reading does not know, handed an install to run
         (``retry 3 pip install x``, ``sudo_if python -m pip install x``): the install is
-        judged where it is written."""
+        judged where it is written, or as ``outer`` when that is given."""
         words = command.words
         name = basename(words[0].value).lower()
         if len(words) < 2 or not name or name in _RESERVED or _NOT_WRAPPERS.match(name):
@@ -280,6 +290,8 @@ class Analyser(Record):
                 inner = words[index:]
                 start = (inner[0].row, inner[0].column)
                 text = " ".join(word.value for word in inner)
+                if outer is not None:
+                    start, text = outer.start, outer.text
                 self.command(
                     Command(inner, {}, start, command.end, text),
                     state,
