@@ -248,6 +248,24 @@ def test_command_after_a_heredoc_start_on_the_same_line() -> None:
     assert hits(script) == [(1, 22, "VG301"), (4, 13, "VG302"), (7, 14, "VG301")]
 
 
+def test_a_heredoc_word_ends_where_the_shell_ends_it() -> None:
+    # An unquoted delimiter ends at ; | & < > ( ) as any word does; the body is still data
+    # and the file goes on after the delimiter line.
+    script = (
+        "cat <<A; sudo pip install a\ndata\nA\n"  # 1-3
+        "cat <<EOF|sudo sh\npip install b\nEOF\n"  # 4-6
+        "tee <<EOF>notes.txt\nsudo pip install not-run\nEOF\n"  # 7-9
+        "pip install --user c\n"  # 10
+    )
+    assert hits(script) == [(1, 10, "VG301"), (5, 1, "VG301"), (10, 1, "VG302")]
+
+
+def test_a_command_word_escaped_against_aliases_is_the_command() -> None:
+    # \sudo runs sudo, not an alias of it; each line is a command of its own.
+    script = "x=1\n\\sudo pip install a\n\\sudo -H pip install b\n  \\pip install --user c\n"
+    assert hits(script) == [(2, 1, "VG301"), (3, 1, "VG301"), (4, 3, "VG302")]
+
+
 def test_installers_of_a_venv_created_earlier_are_isolated() -> None:
     script = (
         "python3 -m venv /app\n/app/bin/pip install a\n"

@@ -103,6 +103,21 @@ def _blanks_out(match: re.Match[bytes]) -> bytes:
     return match.group(1) + b"_" * len(match.group(2)) + match.group(3)
 
 
+# cat <<EOF|sh, cat <<A; cmd: tree-sitter-bash reads "EOF|sh" as the delimiter and the rest
+# of the file as the heredoc's body. The shell ends the word at the metacharacter; the blank
+# before "<<" moved after the word says the same in as many bytes.
+_HEREDOC_WORD_AT_METACHARACTER = re.compile(rb"([ \t])(<<-?[A-Za-z0-9_]+)(?=[;|&<>()])")
+
+
+def _heredoc_word_ended(match: re.Match[bytes]) -> bytes:
+    return match.group(2) + match.group(1)
+
+
+# \sudo (a command word escaped against aliases) at the start of a line: tree-sitter-bash
+# joins the line to the one before. The backslash only stops alias expansion: a blank.
+_ESCAPED_COMMAND_WORD = re.compile(rb"(?m)^([ \t]*)\\(?=[A-Za-z_])")
+
+
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 #: How many nodes, one inside the other, are walked at most (``$(`` in ``$(`` ...).
 _DEEPEST = 100
@@ -159,6 +174,10 @@ def analyse(
         source = _DOUBLE_EQUALS.sub(_single_equals, source)
     if b"[[" in source and b'" "' in source:
         source = _QUOTED_BLANK_PATTERN.sub(_blanks_out, source)
+    if b"<<" in source:
+        source = _HEREDOC_WORD_AT_METACHARACTER.sub(_heredoc_word_ended, source)
+    if b"\n\\" in source or b"\n \\" in source or b"\n\t\\" in source or source[:1] == b"\\":
+        source = _ESCAPED_COMMAND_WORD.sub(rb"\1 ", source)
     tree = _parser().parse(source)
     # The rewrites above keep every length, so a command's bytes are where they were.
     if len(as_written) != len(source):
@@ -466,8 +485,11 @@ class _Walker:
             return Command(words, assignments, start, self.call.end, self.call.text)
         start = self.point(start_node.start_point)
         end = self.point(node.end_point)
+        begin = start_node.start_byte
+        if begin and self.as_written[begin - 1] == 0x5C and self.source[begin - 1] == 0x20:
+            begin, start = begin - 1, (start[0], start[1] - 1)  # \sudo, its escape made a blank
         # A command continued over lines with backslashes reads as the one line it runs as.
-        text = self.as_written[start_node.start_byte : node.end_byte].decode("utf-8", "replace")
+        text = self.as_written[begin : node.end_byte].decode("utf-8", "replace")
         shown = " ".join(text.replace("\\\n", " ").split())
         return Command(words, assignments, start, end, shown)
 
