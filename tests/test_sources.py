@@ -173,6 +173,34 @@ def test_dockerfile_cmd_and_entrypoint_run_when_the_container_starts() -> None:
     ]
 
 
+def test_dockerfile_instructions_end_at_any_blank_or_an_escape() -> None:
+    text = (
+        "FROM python:3.12\n"
+        "RUN\tsudo pip install a\n"  # 2
+        "ENV\tPIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "RUN pip install b\n"  # 4
+        "RUN\\\n"
+        "    pip install --user c\n"  # 6
+        "onbuild\tRUN\tsudo pip install d\n"  # 7
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [
+        (2, 5, "VG301"),
+        (4, 5, "VG303"),
+        (6, 5, "VG303"),
+        (7, 13, "VG301"),
+    ]
+
+
+def test_dockerfile_onbuild_env_is_for_the_onbuild_triggers_only() -> None:
+    text = (
+        "FROM python:3.12\n"
+        "ONBUILD ENV PIP_USER=1\n"
+        "RUN pip install a\n"  # 3: this image's build does not have it
+        "ONBUILD RUN pip install b\n"  # 4: a child's build does
+    )
+    assert lines("dockerfile", text, outside_venv=False) == [(4, 13, "VG302")]
+
+
 def test_dockerfile_directives_end_at_the_first_empty_line() -> None:
     text = (
         "# syntax=docker/dockerfile:1\n"

@@ -21,6 +21,7 @@ from venvguard.sources.snippet import Snippet, SourceError
 
 _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_KEYWORD = re.compile(r"[A-Za-z]+")
 _SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
 # CMD and ENTRYPOINT run when the container starts, in the same environment as a RUN would.
 _COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
@@ -40,6 +41,7 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
     stages: dict[str, dict[str, str]] = {}
     env: dict[str, str] = {}
     global_args: dict[str, str] | None = None
+    triggers_env: dict[str, str] = {}  # what ONBUILD ENV sets, for the ONBUILD commands
     dialect = "bash"
     index = 0
     while index < len(lines):
@@ -62,13 +64,13 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
                 continue
             parts.append((index, following))
         index += 1
-        keyword, _, _ = stripped.partition(" ")
-        keyword = keyword.upper()
+        keyword = _keyword(stripped)
         first_column = len(raw) - len(raw.lstrip())
-        if keyword == "ONBUILD":
+        onbuild = keyword == "ONBUILD"  # a trigger: it runs in the build of a child image
+        if onbuild:
             rest = raw.lstrip()[len("ONBUILD") :]
             first_column += len("ONBUILD") + len(rest) - len(rest.lstrip())
-            keyword = rest.strip().partition(" ")[0].upper()
+            keyword = _keyword(rest.strip())
         heredocs = (
             _HEREDOC.findall(" ".join(part for _, part in parts))
             if keyword in _TAKE_HEREDOCS
@@ -92,8 +94,13 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             words = [word for word in stripped.split() if not word.startswith("--")]
             image = words[1] if len(words) > 1 else ""
             env = dict(stages.get(image.lower(), {}))
+            triggers_env = {}
             if len(words) >= 4 and words[2].upper() == "AS":
                 stages[words[3].lower()] = env
+            continue
+        if onbuild and keyword not in _COMMANDS:
+            if keyword == "ENV":
+                _set_env(triggers_env, _joined(parts, escape, first_column))
             continue
         if keyword in {"ENV", "ARG"}:
             rest = _joined(parts, escape, first_column)
@@ -120,7 +127,7 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             delimiters=delimiters,
             escape=escape,
             first_column=first_column,
-            env=env,
+            env={**env, **triggers_env} if onbuild else env,
             dialect=dialect,
             first_line=first_line,
         )
@@ -138,6 +145,12 @@ def _leave(env: dict[str, str], left: dict[str, str]) -> None:
         env.setdefault(name, value)
 
 
+def _keyword(line: str) -> str:
+    """An instruction's name: Docker ends it at any blank, or at the escape character."""
+    found = _KEYWORD.match(line)
+    return found.group(0).upper() if found else ""
+
+
 def _continues(line: str, escape: str) -> bool:
     return line.rstrip().endswith(escape) and not line.strip().startswith("#")
 
@@ -145,7 +158,8 @@ def _continues(line: str, escape: str) -> bool:
 def _joined(parts: list[tuple[int, str]], escape: str, first_column: int) -> str:
     pieces = [parts[0][1][first_column:]] + [line for _, line in parts[1:]]
     cleaned = [p.rstrip()[:-1] if p.rstrip().endswith(escape) else p for p in pieces]
-    return " ".join(piece.strip() for piece in cleaned).partition(" ")[2]
+    joined = " ".join(piece.strip() for piece in cleaned)
+    return joined[len(_keyword(joined)) :].lstrip()
 
 
 def _words(rest: str) -> list[str]:
