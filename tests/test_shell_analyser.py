@@ -260,6 +260,16 @@ def test_a_heredoc_word_ends_where_the_shell_ends_it() -> None:
     assert hits(script) == [(1, 10, "VG301"), (5, 1, "VG301"), (10, 1, "VG302")]
 
 
+def test_busybox_runs_its_applet() -> None:
+    script = (
+        "busybox sh -c 'sudo pip install a'\n"
+        "sudo busybox sh -c 'pip install b'\n"
+        "busybox ash -c 'pip install --user c'\n"
+        "busybox wget -O- https://x/get-pip.py | busybox sh\n"  # sh reads a file, not code
+    )
+    assert hits(script) == [(1, 16, "VG301"), (2, 21, "VG301"), (3, 17, "VG302")]
+
+
 def test_a_command_word_escaped_against_aliases_is_the_command() -> None:
     # \sudo runs sudo, not an alias of it; each line is a command of its own.
     script = "x=1\n\\sudo pip install a\n\\sudo -H pip install b\n  \\pip install --user c\n"

@@ -111,6 +111,8 @@ _PLAIN_WRAPPERS = {
     "travis_retry": _Spec(),
     "call": _Spec(),
     "setsid": _Spec(),
+    "busybox": _Spec(),  # busybox APPLET ARGS runs the applet: busybox sh -c CODE
+    "toybox": _Spec(),
     "setpriv": _Spec(
         "",
         frozenset(
