@@ -255,6 +255,16 @@ def test_makefile_columns_count_what_make_expands_as_written() -> None:
     ]
 
 
+def test_makefile_export_alone_exports_every_variable() -> None:
+    recipe = "a:\n\tpip install a\n"  # line 4
+    assert lines("makefile", "export\nPIP_USER = 1\n" + recipe) == [(4, 2, "VG302")]
+    assert lines("makefile", ".EXPORT_ALL_VARIABLES:\nPIP_USER = 1\n" + recipe) == [(4, 2, "VG302")]
+    # The last bare export or unexport of the file holds for every recipe.
+    assert lines("makefile", "export\nPIP_USER = 1\nunexport\n" + recipe) == [(5, 2, "VG305")]
+    unexported = "export\nPIP_USER = 1\nunexport PIP_USER\n" + recipe
+    assert lines("makefile", unexported) == [(5, 2, "VG305")]
+
+
 def test_makefile_shell_function_runs_when_a_simple_variable_is_set() -> None:
     text = (
         "X := $(shell sudo pip install a)\n"  # 1

@@ -197,6 +197,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     lines = text.split("\n")
     variables: dict[str, str] = {}
     exported: set[str] = set()
+    unexported: set[str] = set()
+    #: A bare ``export`` (or ``.EXPORT_ALL_VARIABLES:``) exports every variable; the last
+    #: bare ``export``/``unexport`` of the file holds, as recipes run after it is read.
+    export_all = bool(re.search(r"^\.EXPORT_ALL_VARIABLES\s*:", text, re.MULTILINE))
     # Target-specific assignments (``install: PIP = pip3``): (variables, exported) per target.
     per_target: dict[str, tuple[dict[str, str], set[str]]] = {}
     pending: list[_Pending] = []
@@ -266,8 +270,11 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         words = stripped.split()
         if words[0] in {"export", "unexport"}:
+            if len(words) == 1:
+                export_all = words[0] == "export"
             for name in words[1:]:
                 (exported.add if words[0] == "export" else exported.discard)(name)
+                (unexported.discard if words[0] == "export" else unexported.add)(name)
             continue
         matched = _RULE.match(logical)
         if matched is not None:
@@ -293,6 +300,8 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     previous_rule = 0
     for item in pending:
         scope, names = dict(variables), set(exported)
+        if export_all:
+            names |= {name for name in variables if name.isidentifier()} - unexported
         for target in item.targets:
             own, own_exported = per_target.get(target, ({}, set()))
             scope.update(own)
