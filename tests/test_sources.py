@@ -401,6 +401,17 @@ def test_notebook_lines_point_into_the_json_file() -> None:
     assert "pip install --user b" in numbered[found[1][0] - 1]
 
 
+def test_a_yaml_key_given_twice_has_its_last_value() -> None:
+    text = (
+        "job:\n"
+        "  script:\n"
+        "    - pip install --user first\n"  # 3: replaced by the second script
+        "  script:\n"
+        "    - sudo pip install second\n"  # 5
+    )
+    assert lines("gitlab-ci", text) == [(5, 7, "VG301")]
+
+
 def test_gitlab_jobs_share_a_shell_with_before_script() -> None:
     text = (
         "default:\n"

@@ -82,7 +82,7 @@ def items(node: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
     """
     if not is_mapping(node):
         return
-    seen: set[str] = set()
+    own: dict[str, Any] = {}
     merged: list[Any] = []
     for key, value in node.value:
         if not is_scalar(key):
@@ -90,8 +90,10 @@ def items(node: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
         if key.tag == _MERGE:
             merged.extend(value.value if is_sequence(value) else [value])
             continue
-        seen.add(str(key.value))
-        yield str(key.value), value
+        own.pop(str(key.value), None)  # a key given twice has its last value, in its place
+        own[str(key.value)] = value
+    yield from own.items()
+    seen = set(own)
     if depth >= _MERGE_DEPTH:
         return
     for mapping in merged:
