@@ -439,3 +439,16 @@ def test_python_expressions_in_notebook_shell_lines(repo: Repo) -> None:
         ("VG302", "pip install --user {pkgs[1]} x${HOME}y {p}"),
         ("VG303", "pip3 install --break-system-packages {'z' if 1 else ''}"),
     ]
+
+
+def test_a_tox_setting_before_any_section_is_a_notice(repo: Repo) -> None:
+    # tox refuses such a file; the sections after it are still read.
+    repo.write(
+        "tox.ini",
+        "# settings\ncommands = sudo pip install x\n[testenv]\ncommands = pip install --user y\n",
+    )
+    repo.commit()
+    found, report = check(repo)
+    assert found == [("tox.ini", 4, 12, "VG302")]
+    assert [(n["path"], n["line"]) for n in report["notices"]] == [("tox.ini", 2)]
+    assert "before any section" in report["notices"][0]["message"]

@@ -70,6 +70,7 @@ def _ini(text: str) -> Iterator[Snippet]:
     continued: list[tuple[str, tuple[int, int]]] = []
     continued_in = ""
     broken: int | None = None  # the first section header without its closing bracket
+    headless: int | None = None  # the first setting before any section header
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if continued:
@@ -95,6 +96,8 @@ def _ini(text: str) -> Iterator[Snippet]:
             key = match.group("key") if match is not None else ""
             if match is None:
                 continue
+            if not section and headless is None:
+                headless = number
             value = match.group("value")
             column = match.start("value")
         else:
@@ -128,6 +131,8 @@ def _ini(text: str) -> Iterator[Snippet]:
         yield snippet.replace(env=env) if env else snippet
     if broken is not None:
         raise SourceError("a section header without its closing bracket", broken)
+    if headless is not None:
+        raise SourceError("a setting before any section header", headless)
 
 
 def _setenv(section: str, settings: dict[str, list[tuple[str, str, str]]]) -> dict[str, str]:
