@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from venvguard.shell.analyser import Analyser
+from venvguard.sources.snippet import Snippet
+
 from .test_sources import lines
 
 
@@ -77,6 +80,15 @@ def test_powershell_here_strings_are_data() -> None:
         "pip install --user z\n"  # 7
     )
     assert found("powershell", text) == [(7, 1, "VG302")]
+
+
+def test_a_powershell_string_or_comment_never_closed_is_a_problem_on_its_line() -> None:
+    for opening in ('$m = @"', "<# note"):
+        text = f"pip install --user a\n{opening}\npip install --user b\n"
+        analyser = Analyser(outside_venv=False)
+        analyser.run([Snippet(text, ((1, 0), (2, 0), (3, 0)), "powershell")])
+        assert [hit.line for hit in analyser.hits.values()] == [1]
+        assert analyser.problems == [2]
 
 
 def test_powershell_invoke_expression_and_start_process() -> None:

@@ -76,11 +76,14 @@ def analyse(
     batch = dialect == "batch"
     text_lines = text.split("\n")
     written_lines = written.split("\n") if written is not None else None
-    for row, column, line in _logical_lines(text, batch):
+    found, left_open = _logical_lines(text, batch)
+    for row, column, line in found:
         written_row = None
         if written_lines is not None and text_lines[row][column:] == line:
             written_row = written_lines[row]  # of a line that continues on none
         _line(analyser, line, row, column, state, frame, dialect, written_row)
+    if left_open is not None:  # PowerShell refuses the script: say where
+        analyser.problems.append(frame.positions.position(left_open, 0)[0])
 
 
 def _line(
@@ -112,12 +115,15 @@ def _line(
         )
 
 
-def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
+def _logical_lines(text: str, batch: bool) -> tuple[list[tuple[int, int, str]], int | None]:
+    """The lines of code, continuations joined, as (row, column, text); and the row where
+    a PowerShell here-string or block comment opens that is never closed, if any."""
     mark = "^" if batch else "`"
     found: list[tuple[int, int, str]] = []
     pending: tuple[int, int, str] | None = None
     in_block_comment = False
     here_string_end: str | None = None  # '"@' or "'@" while inside a here-string
+    opened_at = 0  # the row of the here-string or block comment open
     for row, raw in enumerate(text.split("\n")):
         line = raw.rstrip("\r")
         if not batch:
@@ -134,11 +140,11 @@ def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
                 else:
                     continue
             if "<#" in line and "#>" not in line[line.index("<#") :]:
-                in_block_comment = True
+                in_block_comment, opened_at = True, row
                 line = line[: line.index("<#")]
             opening = _HERE_STRING_START.search(line)
             if opening is not None:
-                here_string_end = opening.group(0).rstrip()[-1] + "@"
+                here_string_end, opened_at = opening.group(0).rstrip()[-1] + "@", row
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
         if batch and re.match(r"^@?(?:rem\b|::)", stripped, re.I):
@@ -159,7 +165,7 @@ def _logical_lines(text: str, batch: bool) -> list[tuple[int, int, str]]:
             found.append((row_to_use, indent, line))
     if pending is not None:
         found.append(pending)
-    return found
+    return found, opened_at if in_block_comment or here_string_end is not None else None
 
 
 def _statements(line: str, batch: bool) -> list[tuple[int, str]]:
