@@ -678,6 +678,20 @@ def test_an_unknown_program_run_by_sudo_is_reported_with_the_sudo() -> None:
     ]
 
 
+def test_a_variable_set_from_an_unknown_value_is_unknown_not_text() -> None:
+    # The flags decide the rule whatever the interpreter is.
+    script = (
+        "PY=$1\n"
+        'PIP="$2"\n'
+        "$PY -m pip install --user a\n"  # 3
+        "sudo $PIP install b\n"  # 4
+        '"$PY" -m pip install --break-system-packages c\n'  # 5
+        "PYTHON=${PYTHON}\n"
+        "$PYTHON -m pip install --user d\n"  # 7
+    )
+    assert hits(script) == [(3, 1, "VG302"), (4, 1, "VG301"), (5, 1, "VG303"), (7, 1, "VG302")]
+
+
 def test_a_default_holding_an_expansion_is_expanded() -> None:
     script = (
         'PYTHON=${PYTHON:-"python"}\n'

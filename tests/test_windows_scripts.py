@@ -82,6 +82,19 @@ def test_powershell_here_strings_are_data() -> None:
     assert found("powershell", text) == [(7, 1, "VG302")]
 
 
+def test_a_variable_set_from_an_argument_is_unknown_not_text() -> None:
+    batch = (
+        "set PY=%1\n"
+        "%PY% -m pip install --user a\n"  # 2
+        '"%PY%" -m pip install --break-system-packages b\n'  # 3
+        "set PythonExe=%~1\n"
+        'call "%PythonExe%" setup.py install --user\n'  # 5
+    )
+    assert found("batch", batch) == [(2, 1, "VG302"), (3, 1, "VG303"), (5, 1, "VG302")]
+    powershell = "$py = $args[0]\n& $py -m pip install --user a\n"
+    assert found("powershell", powershell) == [(2, 1, "VG302")]
+
+
 def test_a_powershell_string_or_comment_never_closed_is_a_problem_on_its_line() -> None:
     for opening in ('$m = @"', "<# note"):
         text = f"pip install --user a\n{opening}\npip install --user b\n"

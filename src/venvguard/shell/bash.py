@@ -118,6 +118,8 @@ def _heredoc_word_ended(match: re.Match[bytes]) -> bytes:
 _ESCAPED_COMMAND_WORD = re.compile(rb"(?m)^([ \t]*)\\(?=[A-Za-z_])")
 
 
+#: A value set from another that was not known when it was set: ``$1``, ``${X}``, ``$@``.
+_ONLY_A_REFERENCE = re.compile(r"\$(?:\{\w+\}|[A-Za-z_]\w*|[0-9@*])")
 _QUOTE_REMOVAL = re.compile(rb"\\\n?|\"\"|''")
 #: How many nodes, one inside the other, are walked at most (``$(`` in ``$(`` ...).
 _DEEPEST = 100
@@ -789,7 +791,7 @@ class _Walker:
                 if given.value or not empty_takes_default:
                     return Word(given.value, given.dynamic, row, column)
             if name in state.variables and (state.variables[name] or not empty_takes_default):
-                return self.known(state.variables[name], row, column)
+                return self.known(state.variables[name], raw, row, column)
             default = match.group("default")
             op = match.group("op") or ""
             if default is not None and op.endswith(("-", "=")):
@@ -806,12 +808,16 @@ class _Walker:
         if name.isdigit():
             return self.argument(int(name), raw, row, column)
         if name in state.variables:
-            return self.known(state.variables[name], row, column)
+            return self.known(state.variables[name], raw, row, column)
         return Word(raw, True, row, column)
 
     @staticmethod
-    def known(value: str, row: int, column: int) -> Word:
-        """A variable's value; one set from ``$(...)`` is the command's output, not known."""
+    def known(value: str, raw: str, row: int, column: int) -> Word:
+        """A variable's value; one set from ``$(...)`` is the command's output, not known.
+        One set from nothing but a value not known here (``PIP=$2``) holds that reference:
+        it reads as the variable, by its name, as one never set does."""
+        if _ONLY_A_REFERENCE.fullmatch(value):
+            return Word(raw, True, row, column)
         return Word(value, "$(" in value or "`" in value, row, column)
 
     @staticmethod

@@ -60,6 +60,12 @@ _BATCH_VAR = re.compile(r"%(?P<name>[A-Za-z_][A-Za-z0-9_]*)%")
 _PS_VAR = re.compile(_PS_NAME, re.I)
 #: The right side of a PowerShell assignment that runs a command: ``& cmd``, a bare
 #: command name, or one inside ``( )`` or ``$( )`` (the match is the opening to skip).
+#: A value that is no more than a reference to another: ``%1``, ``%~dp1``, ``%*``, ``%X%``,
+#: ``!X!``, ``$X``, ``$env:X``, ``$args[0]``.
+_ONLY_A_REFERENCE = re.compile(
+    r"%~?[A-Za-z]*[0-9*]|%\w+%|!\w+!|\$(?:env:)?\w+|\$\{(?:env:)?\w+\}|\$args\[\d+\]",
+    re.IGNORECASE,
+)
 _PS_RUNS = re.compile(r"\$?\(|(?=&|[A-Za-z_.\\/])")
 
 
@@ -238,8 +244,9 @@ def _words(
             nonlocal dynamic
             name = found.group("name")
             for key, known in state.variables.items():
-                if key.lower() == name.lower():
+                if key.lower() == name.lower() and not _ONLY_A_REFERENCE.fullmatch(known):
                     return known
+            # Never set, or set from nothing but a value not known here (set PY=%1).
             dynamic = True
             return "${" + name + "}"  # spelled as in a POSIX shell, for the program's name
 
