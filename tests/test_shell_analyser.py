@@ -168,6 +168,19 @@ def test_system_and_break_system_from_environment() -> None:
     assert hits(script) == [(2, 1, "VG304"), (4, 1, "VG303"), (5, 1, "VG303")]
 
 
+def test_virtual_env_is_in_effect_once_exported() -> None:
+    script = (
+        'VIRTUAL_ENV="/tmp/bootstrap"\n'  # a folder's name, for now
+        "python3 -m pip install a\n"  # 2
+        "export VIRTUAL_ENV\n"
+        "pip install b\n"
+        "export VIRTUAL_ENV=\n"
+        "pip install c\n"  # 6
+        "VIRTUAL_ENV=/opt/v pip install d\n"  # its own environment
+    )
+    assert hits(script) == [(2, 1, "VG305"), (6, 1, "VG305")]
+
+
 def test_venv_in_effect_until_deactivate() -> None:
     script = (
         "pip install a\n"

@@ -691,11 +691,11 @@ class _Walker:
                 self.assignment(child, state, exported and not removed)
                 name = child.child_by_field_name("name")
                 if removed and name is not None:
-                    state.exported.discard(self.text(name))
+                    state.export(self.text(name), False)
             elif child.type == "variable_name" and removed:
-                state.exported.discard(self.text(child))
+                state.export(self.text(child), False)
             elif child.type == "variable_name" and exported:
-                state.exported.add(self.text(child))
+                state.export(self.text(child))
             else:
                 self.substitutions(child, state)
 

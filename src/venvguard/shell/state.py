@@ -261,7 +261,8 @@ class ShellState(Record):
         if exported:
             self.exported.add(name)
         if name == "VIRTUAL_ENV":
-            self.venv = bool(value)
+            # Only an exported one is in pip's environment: VIRTUAL_ENV=/v alone names a folder.
+            self.venv = bool(value) and name in self.exported
         elif name in {"CONDA_PREFIX", "CONDA_DEFAULT_ENV"}:
             self.conda = bool(value)
         elif name in {"PATH", "Path"}:
@@ -289,6 +290,12 @@ class ShellState(Record):
             if venv_bin(_HERE.sub("", entry), homes):
                 return "venv"
         return None
+
+    def export(self, name: str, exported: bool = True) -> None:
+        """``export NAME`` (or ``export -n NAME``) of a variable set or not."""
+        (self.exported.add if exported else self.exported.discard)(name)
+        if name == "VIRTUAL_ENV":
+            self.venv = exported and bool(self.variables.get(name))
 
     def unset(self, name: str) -> None:
         self.variables.pop(name, None)
