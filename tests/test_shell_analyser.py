@@ -168,6 +168,18 @@ def test_system_and_break_system_from_environment() -> None:
     assert hits(script) == [(2, 1, "VG304"), (4, 1, "VG303"), (5, 1, "VG303")]
 
 
+def test_ensurepip_installs_pip_into_the_python_that_runs_it() -> None:
+    script = (
+        "sudo python3 -m ensurepip\n"
+        "python3 -m ensurepip --user\n"
+        "python3 -m ensurepip --upgrade\n"  # 3
+        "python3 -m ensurepip --root build/stage\n"  # files staged in the project
+        "python3 -m ensurepip --help\n"
+        "python3 -m venv --without-pip v && v/bin/python -m ensurepip\n"
+    )
+    assert hits(script) == [(1, 1, "VG301"), (2, 1, "VG302"), (3, 1, "VG305")]
+
+
 def test_virtual_env_is_in_effect_once_exported() -> None:
     script = (
         'VIRTUAL_ENV="/tmp/bootstrap"\n'  # a folder's name, for now

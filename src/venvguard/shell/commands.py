@@ -6,7 +6,8 @@
 each one means, and
 finds code handed to a shell as a string (``bash -c '...'``, ``su -c '...'``).
 ``classify`` then recognises installers: pip in all its spellings, ``uv pip``,
-``easy_install``, ``setup.py install``/``develop``, ``get-pip.py`` and ``pipenv --system``.
+``easy_install``, ``setup.py install``/``develop``, ``get-pip.py``, ``python -m ensurepip`` and
+``pipenv --system``.
 """
 
 from __future__ import annotations
@@ -990,6 +991,8 @@ def classify(words: Sequence[Word], env: Mapping[str, str]) -> Invocation:
             return _classify_pip(program, args[after:], env, bare=False)
         if module == "easy_install":
             return _classify_easy_install(program, args[after:])
+        if module == "ensurepip":
+            return _classify_ensurepip(program, args[after:])
         if module in {"venv", "virtualenv"}:
             return Invocation(creates_venv=True, venv_dirs=_venv_dirs(args[after:]))
         if module == "uv":
@@ -1090,6 +1093,24 @@ def _is_system_python(path: str) -> bool:
     from venvguard.shell.state import environment_of  # state builds on this module
 
     return environment_of(Word(path)) == "system"
+
+
+def _classify_ensurepip(program: Word, args: Sequence[Word]) -> Invocation:
+    """``python -m ensurepip``: installs pip into the Python that runs it, as get-pip.py."""
+    values = [word.value for word in args]
+    if {"-h", "--help", "--version"} & set(values):
+        return Invocation()
+    install = Install("ensurepip", program, user="--user" in values)
+    root = next(
+        (
+            value.partition("=")[2] or (values[at + 1] if at + 1 < len(values) else "")
+            for at, value in enumerate(values)
+            if value == "--root" or value.startswith("--root=")
+        ),
+        None,
+    )
+    _unless_staged(install, root)
+    return Invocation(install=install)
 
 
 def _classify_easy_install(program: Word, args: Sequence[Word]) -> Invocation:
