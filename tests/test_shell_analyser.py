@@ -168,6 +168,17 @@ def test_system_and_break_system_from_environment() -> None:
     assert hits(script) == [(2, 1, "VG304"), (4, 1, "VG303"), (5, 1, "VG303")]
 
 
+def test_an_option_set_on_some_paths_only_that_stages_the_install_is_not_taken() -> None:
+    script = (
+        "OPTS=\n"
+        'if [ -n "$DESTDIR" ]; then OPTS="--root=$DESTDIR"; fi\n'
+        "python3 setup.py install --prefix=/usr/local $OPTS\n"  # 3: without DESTDIR
+        'SUDO=\nif [ "$(id -u)" != 0 ]; then SUDO=sudo; fi\n'
+        "$SUDO pip install x\n"  # 6: a value that raises the risk still wins
+    )
+    assert hits(script) == [(3, 1, "VG304"), (6, 1, "VG301")]
+
+
 def test_ensurepip_installs_pip_into_the_python_that_runs_it() -> None:
     script = (
         "sudo python3 -m ensurepip\n"

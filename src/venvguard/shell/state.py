@@ -170,7 +170,12 @@ def _risk(value: str) -> int:
     for rank, risk in enumerate(_RISKS):
         if risk.search(value):
             return len(_RISKS) - rank
-    return -1 if _VENV_PATH.search(value) else 0
+    return -1 if _VENV_PATH.search(value) or _ELSEWHERE.search(value) else 0
+
+
+#: Options that send an install somewhere else than the Python's own site (a staging root,
+#: a target folder): a value holding one lowers the risk, below holding none.
+_ELSEWHERE = re.compile(r"(?:^|\s)--(?:root|target)\b")
 
 
 class ShellState(Record):
@@ -225,7 +230,8 @@ class ShellState(Record):
         """Take in what any of the branches that started from this state may have set
         (``if``/``else``, ``case``; not ``exhaustive``: a run may take none of them). A value
         beats an empty one (``SUDO=sudo`` on one path, ``SUDO=`` on another: some run has
-        sudo), a riskier one a safer one, else later branches' values win; an environment
+        sudo) unless it only lowers the risk (a venv path, ``--root``), a riskier one a safer
+        one, else later branches' values win; an environment
         any of them activated is taken as in effect after them."""
         before = dict(self.variables)
         changed: set[str] = set()
@@ -236,6 +242,8 @@ class ShellState(Record):
                 other = self.variables.get(name) if name in changed or not exhaustive else None
                 if other and (not value or _risk(value) < _risk(other)):
                     continue
+                if other == "" and _risk(value) < 0:
+                    continue  # OPTS= on one path, OPTS=--root=$D on another: some run has none
                 self.variables[name] = value
                 changed.add(name)
             self.exported |= branch.exported
