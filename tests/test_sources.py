@@ -255,6 +255,24 @@ def test_makefile_columns_count_what_make_expands_as_written() -> None:
     ]
 
 
+def test_makefile_option_set_under_a_condition_only_to_stage_is_not_taken() -> None:
+    text = (
+        "PREFIX ?= /usr/local\n"
+        "ifdef DESTDIR\n"
+        'SETUPTOOLSOPTS = --root="$(DESTDIR)"\n'
+        "endif\n"
+        "ifeq ($(OS),Windows_NT)\n"
+        "SUDO =\n"
+        "else\n"
+        "SUDO = sudo\n"
+        "endif\n"
+        "install:\n"
+        '\tpython3 setup.py install --prefix="$(PREFIX)" $(SETUPTOOLSOPTS)\n'  # 11
+        "\t$(SUDO) pip install x\n"  # 12
+    )
+    assert lines("makefile", text) == [(11, 2, "VG304"), (12, 2, "VG301")]
+
+
 def test_makefile_export_alone_exports_every_variable() -> None:
     recipe = "a:\n\tpip install a\n"  # line 4
     assert lines("makefile", "export\nPIP_USER = 1\n" + recipe) == [(4, 2, "VG302")]

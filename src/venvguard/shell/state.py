@@ -178,6 +178,12 @@ def _risk(value: str) -> int:
 _ELSEWHERE = re.compile(r"(?:^|\s)--(?:root|target)\b")
 
 
+def only_lowers_risk(value: str) -> bool:
+    """Whether a value set on some paths only makes an install safer (a venv path,
+    ``--root``): the paths that leave it unset are the ones to judge."""
+    return _risk(value) < 0
+
+
 class ShellState(Record):
     """Variables (exported ones reach installers) and the environment in effect."""
 
@@ -242,7 +248,7 @@ class ShellState(Record):
                 other = self.variables.get(name) if name in changed or not exhaustive else None
                 if other and (not value or _risk(value) < _risk(other)):
                     continue
-                if other == "" and _risk(value) < 0:
+                if other == "" and only_lowers_risk(value):
                     continue  # OPTS= on one path, OPTS=--root=$D on another: some run has none
                 self.variables[name] = value
                 changed.add(name)

@@ -262,6 +262,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         if assignment is not None:
             name = assignment.group("name")
+            if opened and not variables.get(name) and _only_lowers_risk(assignment["value"]):
+                # ifdef DESTDIR / OPTS = --root=$(DESTDIR): a run without it has no OPTS
+                in_rule = False
+                continue
             if name == ".RECIPEPREFIX":
                 prefix = assignment.group("value").split(" #", 1)[0].strip()[:1] or "\t"
             else:
@@ -429,6 +433,12 @@ def _shell_calls(text: str) -> Iterator[tuple[int, str]]:
         stripped = code.lstrip()
         yield code_start + len(code) - len(stripped), stripped
         search = position
+
+
+def _only_lowers_risk(value: str) -> bool:
+    from venvguard.shell.state import only_lowers_risk
+
+    return only_lowers_risk(value)
 
 
 def _assign(
