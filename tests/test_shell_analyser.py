@@ -310,6 +310,8 @@ def test_a_command_word_escaped_against_aliases_is_the_command() -> None:
     # \sudo runs sudo, not an alias of it; each line is a command of its own.
     script = "x=1\n\\sudo pip install a\n\\sudo -H pip install b\n  \\pip install --user c\n"
     assert hits(script) == [(2, 1, "VG301"), (3, 1, "VG301"), (4, 3, "VG302")]
+    indented = 'if [ -n "$CI" ]; then\n    x=1\n    \\sudo pip install d\nfi\n'
+    assert hits(indented) == [(3, 5, "VG301")]
 
 
 def test_installers_of_a_venv_created_earlier_are_isolated() -> None:

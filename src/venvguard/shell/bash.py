@@ -113,9 +113,10 @@ def _heredoc_word_ended(match: re.Match[bytes]) -> bytes:
     return match.group(2) + match.group(1)
 
 
-# \sudo (a command word escaped against aliases) at the start of a line: tree-sitter-bash
-# joins the line to the one before. The backslash only stops alias expansion: a blank.
-_ESCAPED_COMMAND_WORD = re.compile(rb"(?m)^([ \t]*)\\(?=[A-Za-z_])")
+# \sudo (a command word escaped against aliases) at the very start of a line: tree-sitter-bash
+# joins the line to the one before (not when it is indented). The backslash only stops alias
+# expansion: a blank.
+_ESCAPED_COMMAND_WORD = re.compile(rb"(?m)^\\(?=[A-Za-z_])")
 
 
 #: A value set from another that was not known when it was set: ``$1``, ``${X}``, ``$@``.
@@ -178,8 +179,8 @@ def analyse(
         source = _QUOTED_BLANK_PATTERN.sub(_blanks_out, source)
     if b"<<" in source:
         source = _HEREDOC_WORD_AT_METACHARACTER.sub(_heredoc_word_ended, source)
-    if b"\n\\" in source or b"\n \\" in source or b"\n\t\\" in source or source[:1] == b"\\":
-        source = _ESCAPED_COMMAND_WORD.sub(rb"\1 ", source)
+    if b"\n\\" in source or source[:1] == b"\\":
+        source = _ESCAPED_COMMAND_WORD.sub(b" ", source)
     tree = _parser().parse(source)
     # The rewrites above keep every length, so a command's bytes are where they were.
     if len(as_written) != len(source):
