@@ -58,14 +58,14 @@ _BATCH_SET = re.compile(
 )
 _BATCH_VAR = re.compile(r"%(?P<name>[A-Za-z_][A-Za-z0-9_]*)%")
 _PS_VAR = re.compile(_PS_NAME, re.I)
-#: The right side of a PowerShell assignment that runs a command: ``& cmd``, a bare
-#: command name, or one inside ``( )`` or ``$( )`` (the match is the opening to skip).
 #: A value that is no more than a reference to another: ``%1``, ``%~dp1``, ``%*``, ``%X%``,
 #: ``!X!``, ``$X``, ``$env:X``, ``$args[0]``.
 _ONLY_A_REFERENCE = re.compile(
     r"%~?[A-Za-z]*[0-9*]|%\w+%|!\w+!|\$(?:env:)?\w+|\$\{(?:env:)?\w+\}|\$args\[\d+\]",
     re.IGNORECASE,
 )
+#: The right side of a PowerShell assignment that runs a command: ``& cmd``, a bare
+#: command name, or one inside ``( )`` or ``$( )`` (the match is the opening to skip).
 _PS_RUNS = re.compile(r"\$?\(|(?=&|[A-Za-z_.\\/])")
 
 
