@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from venvguard.sources.snippet import Snippet, SourceError
+from venvguard.sources.snippet import Snippet, SourceError, unknown_value
 
 _CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:\S*/)?(?:ba|z)?sh|system)\b")
 _BANG = re.compile(r"^(\s*(?:[A-Za-z_][\w, ]*=\s*)?)(!!?|%system\s+|%sx\s+)")
@@ -145,6 +145,4 @@ def _expression_value(match: re.Match[str]) -> str:
     """A word of the same length: the kernel's own interpreter for ``{sys.executable}``
     (``.venv/bin/python`` is as long), a value not known here for any other expression."""
     expression = match.group(0)
-    if expression == "{sys.executable}":
-        return ".venv/bin/python"
-    return "${" + "_" * (len(expression) - 3) + "}" if len(expression) > 3 else "___"
+    return ".venv/bin/python" if expression == "{sys.executable}" else unknown_value(expression)

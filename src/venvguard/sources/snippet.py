@@ -8,6 +8,7 @@ scalar or a Markdown fence points at the right place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -73,6 +74,15 @@ class Snippet(FrozenRecord):
                 return line, offset + column - start + 1
         line, offset = self.origins[row]
         return line, offset + column + 1
+
+
+def unknown_value(text: str) -> str:
+    """A placeholder of ``text``'s length for a value not known here (``${{ matrix.x }}``, a
+    notebook's ``{expression}``): a shell variable, ``${____}``, so that it still reads as one
+    word; underscores (newlines kept) where that does not fit."""
+    if "\n" in text or len(text) < 4:
+        return re.sub(r"[^\n]", "_", text)
+    return "${" + "_" * (len(text) - 3) + "}"
 
 
 def lines_from(text: str, first_line: int, column: int = 0) -> Snippet:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from venvguard.sources.snippet import Snippet, SourceError
+from venvguard.sources.snippet import Snippet, SourceError, unknown_value
 
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 
@@ -229,10 +229,7 @@ def _blank_templates(text: str) -> str:
 
 
 def _unknown_value(match: re.Match[str]) -> str:
-    length = len(match.group(0))
-    if "\n" in match.group(0) or length < 4:
-        return re.sub(r"[^\n]", "_", match.group(0))
-    return "${" + "_" * (length - 3) + "}"
+    return unknown_value(match.group(0))
 
 
 _TEMPLATE = re.compile(r"\$\[\[.*?\]\]|<<\s*(?:pipeline\.)?parameters\.[\w.-]+\s*>>")
