@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from venvguard.shell.state import only_lowers_risk
 from venvguard.sources.snippet import Snippet, SourceError
 
 _ASSIGNMENT = re.compile(
@@ -262,7 +263,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             continue
         if assignment is not None:
             name = assignment.group("name")
-            if opened and not variables.get(name) and _only_lowers_risk(assignment["value"]):
+            if opened and not variables.get(name) and only_lowers_risk(assignment["value"]):
                 # ifdef DESTDIR / OPTS = --root=$(DESTDIR): a run without it has no OPTS
                 in_rule = False
                 continue
@@ -433,12 +434,6 @@ def _shell_calls(text: str) -> Iterator[tuple[int, str]]:
         stripped = code.lstrip()
         yield code_start + len(code) - len(stripped), stripped
         search = position
-
-
-def _only_lowers_risk(value: str) -> bool:
-    from venvguard.shell.state import only_lowers_risk
-
-    return only_lowers_risk(value)
 
 
 def _assign(
