@@ -141,8 +141,9 @@ def block(
     if any(line.strip() for line in lines):
         written = "\n".join(lines)
         text = _PLACEHOLDER.sub(_as_word, written)
-        snippet = Snippet(text, tuple(origins), dialect, fresh=False)
-        yield snippet if text == written else snippet.replace(written=written)
+        yield Snippet(
+            text, tuple(origins), dialect, fresh=False, written=written if text != written else None
+        )
 
 
 def _as_word(placeholder: re.Match[str]) -> str:
