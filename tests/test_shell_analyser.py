@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from venvguard.shell.analyser import Analyser
-from venvguard.shell.commands import target_kind
+from venvguard.shell.installers import target_kind
 from venvguard.shell.pip_options import parse_pip
 from venvguard.sources.snippet import lines_from
 

@@ -15,17 +15,10 @@ from collections.abc import Iterable, Mapping
 from typing import Final, Protocol
 
 from venvguard.records import FrozenRecord, Record
-from venvguard.shell.commands import (
-    Install,
-    Invocation,
-    Unwrapped,
-    basename,
-    classify,
-    stdin_install,
-    unwrap,
-)
+from venvguard.shell.installers import Install, Invocation, classify, stdin_install
 from venvguard.shell.state import ShellState, environment_of, folder_key, venv_bin
 from venvguard.shell.words import Command, Word
+from venvguard.shell.wrappers import Unwrapped, basename, unwrap
 from venvguard.sources.snippet import Snippet
 
 #: Programs whose arguments are never a command run here: text to show or match, targets

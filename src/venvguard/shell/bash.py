@@ -556,7 +556,7 @@ class _Walker:
         return self.analyser.command(command, state, self.frame, after_get_pip=after_get_pip)
 
     def pipeline(self, node: Any, state: ShellState) -> None:
-        from venvguard.shell.commands import get_pip_download
+        from venvguard.shell.installers import get_pip_download
 
         fed = False
         for child in node.children:

@@ -12,8 +12,9 @@ import re
 from collections.abc import Mapping
 
 from venvguard.records import Record
-from venvguard.shell.commands import basename, looked_up, versioned_name
+from venvguard.shell.installers import looked_up, versioned_name
 from venvguard.shell.words import Word
+from venvguard.shell.wrappers import basename
 
 _VENV_PATH = re.compile(
     r"venv|virtualenv|virtual_env|(?:^|[/\\])\.?env[/\\]|\.tox[/\\]|\.nox[/\\]|pypoetry|"
