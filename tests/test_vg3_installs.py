@@ -452,3 +452,40 @@ def test_a_tox_setting_before_any_section_is_a_notice(repo: Repo) -> None:
     assert found == [("tox.ini", 4, 12, "VG302")]
     assert [(n["path"], n["line"]) for n in report["notices"]] == [("tox.ini", 2)]
     assert "before any section" in report["notices"][0]["message"]
+
+
+def test_a_makefile_reads_the_variables_of_the_files_it_includes(repo: Repo) -> None:
+    repo.write(
+        "Makefile",
+        "include config.mk\n"
+        "-include local.mk not-there.mk\n"
+        "sinclude $(TOOLS)/tools.mk\n"
+        "\n"
+        "install:\n"
+        "\t$(PIP) install -r requirements.txt\n"
+        "\tpip3 install $(OPTS) y\n"
+        "\t$(TOOL_PIP) install z\n"
+        "\t$(SAFE_PIP) install w\n",
+    )
+    repo.write("config.mk", "PIP = sudo pip3\nTOOLS = build\nSAFE_PIP = pip3\ninclude config.mk\n")
+    repo.write("local.mk", "OPTS := --user\nSAFE_PIP = .venv/bin/pip\n")
+    repo.write("build/tools.mk", "TOOL_PIP = pip3 --break-system-packages\n")
+    # make reads an included file's name from where it runs: the Makefile's own folder.
+    repo.write("services/api/Makefile", "include ../common.mk\nsetup:\n\t$(PIP) install .\n")
+    repo.write("services/common.mk", "PIP ?= pip3 --user\n")
+    # A value set after the include wins over the included one.
+    repo.write(
+        "tools/Makefile", "include ../config.mk\nPIP = .venv/bin/pip\nx:\n\t$(PIP) install .\n"
+    )
+    found, _ = check(repo)
+    assert sorted(found) == [
+        ("Makefile", 6, 2, "VG301"),
+        ("Makefile", 7, 2, "VG302"),
+        ("Makefile", 8, 2, "VG303"),
+        ("services/api/Makefile", 3, 2, "VG302"),
+    ]
+    # The verdict kept for a Makefile is not kept once a file it includes changes.
+    repo.write("config.mk", "PIP = .venv/bin/pip\nTOOLS = build\n")
+    found, _ = check(repo)
+    assert ("Makefile", 6, 2, "VG301") not in found
+    assert ("Makefile", 8, 2, "VG303") in found

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,17 +137,38 @@ class FileVerdicts:
             files = data.get("files")
             self._entries = files if isinstance(files, dict) else {}
 
-    def get(self, path: str, content_key: str) -> list[Finding | Notice] | None:
+    def get(
+        self,
+        path: str,
+        content_key: str,
+        unchanged: Callable[[dict[str, str | None]], bool] | None = None,
+    ) -> list[Finding | Notice] | None:
+        """The verdict kept for ``path`` with this content; one that also depends on other
+        files (what a Makefile includes) holds only if ``unchanged`` says they are."""
         entry = self._entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != content_key:
+        if not isinstance(entry, list) or len(entry) not in {2, 3} or entry[0] != content_key:
             return None
+        if len(entry) == 3:
+            others = entry[2]
+            if not isinstance(others, dict) or unchanged is None or not unchanged(others):
+                return None
         try:
             return decode(path, entry[1])
         except (TypeError, ValueError, IndexError):
             return None
 
-    def put(self, path: str, content_key: str, items: Iterable[Finding | Notice]) -> None:
-        self._entries[path] = [content_key, encode(items)]
+    def put(
+        self,
+        path: str,
+        content_key: str,
+        items: Iterable[Finding | Notice],
+        others: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """Keep ``path``'s verdict; ``others`` are the digests of the other files it read."""
+        entry: list[Any] = [content_key, encode(items)]
+        if others:
+            entry.append(dict(others))
+        self._entries[path] = entry
         self._dirty = True
 
     def save(self) -> None:

@@ -9,8 +9,9 @@ selected rules that apply (VG301, VG303, VG304, VG302, VG305, VG307, VG306).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from venvguard.config import OutsideVenvConfig
@@ -20,6 +21,7 @@ from venvguard.rules import RULES
 
 if TYPE_CHECKING:
     from venvguard.cache import FileVerdicts
+    from venvguard.project import Project
     from venvguard.shell.analyser import Analyser
     from venvguard.sources.snippet import Snippet, SourceError
 
@@ -75,19 +77,18 @@ def run(ctx: Context) -> Iterator[Finding | Notice]:
         if not _mentions_installer(text):
             continue
         outside_venv = outside(kind, path)
+        reads = _Included(ctx.project) if kind == "makefile" else None
         if verdicts is None:
-            yield from _checked(ctx, path, kind, text, outside_venv=outside_venv, allow=allow)[0]
+            yield from _checked(ctx, path, kind, text, outside_venv, allow, reads)[0]
             continue
         from venvguard.cache import key_of
 
         content_key = key_of(kind, outside_venv, text)
-        items = verdicts.get(path, content_key)
+        items = verdicts.get(path, content_key, reads.unchanged if reads else None)
         if items is None:
-            items, complete = _checked(
-                ctx, path, kind, text, outside_venv=outside_venv, allow=allow
-            )
+            items, complete = _checked(ctx, path, kind, text, outside_venv, allow, reads)
             if complete:  # a failure of ours is never kept as the file's verdict
-                verdicts.put(path, content_key, items)
+                verdicts.put(path, content_key, items, reads.seen if reads else None)
         yield from items
     if verdicts is not None:
         verdicts.save()
@@ -112,13 +113,49 @@ def _verdict_cache(ctx: Context, allow: frozenset[str]) -> FileVerdicts | None:
     return FileVerdicts("vg3", ctx.project.root, (selected, sorted(allow)))
 
 
+class _Included:
+    """Reads the files a Makefile includes, and keeps a digest of each for the verdict cache:
+    a Makefile's verdict holds only while what it included is unchanged."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._files: frozenset[str] | None = None
+        self.seen: dict[str, str | None] = {}
+
+    def __call__(self, path: str) -> str | None:
+        text = self._text(path)
+        self.seen[path] = self._digest(text)
+        return text
+
+    def _text(self, path: str) -> str | None:
+        if self._files is None:
+            self._files = frozenset(self._project.files)
+        return self._project.read_text(path).text if path in self._files else None
+
+    @staticmethod
+    def _digest(text: str | None) -> str | None:
+        from venvguard.cache import key_of
+
+        return None if text is None else key_of(text)
+
+    def unchanged(self, seen: Mapping[str, str | None]) -> bool:
+        """Whether every file a kept verdict read still holds what it held then."""
+        return all(self._digest(self._text(path)) == digest for path, digest in seen.items())
+
+
 def _checked(
-    ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
+    ctx: Context,
+    path: str,
+    kind: str,
+    text: str,
+    outside_venv: bool,
+    allow: frozenset[str],
+    included: _Included | None,
 ) -> tuple[list[Finding | Notice], bool]:
     """What ``_check_file`` finds, and whether it finished: a bug of ours on one file is a
     notice naming it, and every other file is still checked."""
     try:
-        found = list(_check_file(ctx, path, kind, text, outside_venv=outside_venv, allow=allow))
+        found = list(_check_file(ctx, path, kind, text, outside_venv, allow, included))
     except Exception as error:  # never a traceback, never the whole repository lost
         reason = f"{type(error).__name__}: {error}"
         return [
@@ -128,7 +165,13 @@ def _checked(
 
 
 def _check_file(
-    ctx: Context, path: str, kind: str, text: str, *, outside_venv: bool, allow: frozenset[str]
+    ctx: Context,
+    path: str,
+    kind: str,
+    text: str,
+    outside_venv: bool,
+    allow: frozenset[str],
+    included: _Included | None,
 ) -> Iterator[Finding | Notice]:
     from venvguard.shell.analyser import Analyser
     from venvguard.sources.registry import KIND_NAMES, reader
@@ -137,16 +180,19 @@ def _check_file(
     def fresh_analyser() -> Analyser:
         return Analyser(outside_venv=outside_venv and ctx.wants("VG305"), allow_user=allow)
 
+    read = reader(kind)
+    if included is not None:
+        from venvguard.sources import makefile
+
+        read = functools.partial(makefile.snippets, included=included)
     analyser = fresh_analyser()
     try:
-        analyser.run(reader(kind)(path, text))
+        analyser.run(read(path, text))
     except SourceError as error:
         name = KIND_NAMES.get(kind, f"{kind} file")
         yield Notice(path, error.line, f"could not read this {name} fully: {error}")
         if not analyser.hits:
-            analyser = _read_up_to(
-                error, text, lambda part: reader(kind)(path, part), fresh_analyser
-            )
+            analyser = _read_up_to(error, text, lambda part: read(path, part), fresh_analyser)
     except RecursionError:
         yield Notice(path, None, "shell code nested too deeply to check fully")
     for hit in sorted(analyser.hits.values(), key=lambda h: (h.line, h.column)):

@@ -4,7 +4,9 @@ A recipe line starts with a tab (or the ``.RECIPEPREFIX``) after a rule line; it
 ``-`` and ``+`` prefixes are dropped, a backslash-newline continues it (make hands both to
 the shell and removes the next line's leading tab), ``$$`` is a literal ``$``, and
 ``$(VAR)``/``${VAR}`` expand from the file's simple assignments. ``export VAR = value``
-puts the variable in every recipe's environment. ``$(shell ...)`` runs when make reads a
+puts the variable in every recipe's environment, and ``include``/``-include`` reads what the
+files it names set (looked for from the Makefile's folder, where make runs; only files of
+the repository). ``$(shell ...)`` runs when make reads a
 ``:=`` assignment or a line of its own, and a ``!=`` value is a command too. A ``define``
 body that a recipe line runs whole (``$(NAME)``, ``$(call NAME,...)``) is read where it is
 written, once, each of its lines a recipe line; one that is only text is never read.
@@ -13,8 +15,9 @@ written, once, each of its lines a recipe line; one that is only text is never r
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from venvguard.shell.state import only_lowers_risk
 from venvguard.sources.snippet import Snippet, SourceError
@@ -194,16 +197,65 @@ class _Pending:
         self.targets = targets
 
 
-def snippets(path: str, text: str) -> Iterator[Snippet]:
+#: Reads a file of the repository by its path from the root: its text, or None.
+ReadFile = Callable[[str], "str | None"]
+_DEEPEST_INCLUDE = 8
+
+
+class _Make:
+    """What make knows once it has read a file and every file that file includes."""
+
+    __slots__ = ("export_all", "exported", "per_target", "read", "reading", "unexported")
+
+    def __init__(self, read: ReadFile | None) -> None:
+        self.exported: set[str] = set()
+        self.unexported: set[str] = set()
+        #: A bare ``export`` (or ``.EXPORT_ALL_VARIABLES:``) exports every variable; the last
+        #: bare ``export``/``unexport`` holds, as recipes run after every file is read.
+        self.export_all = False
+        # Target-specific assignments (``install: PIP = pip3``): (variables, exported) each.
+        self.per_target: dict[str, tuple[dict[str, str], set[str]]] = {}
+        self.read = read
+        self.reading: list[str] = []  # the files being read, the outermost first
+
+
+def snippets(path: str, text: str, included: ReadFile | None = None) -> Iterator[Snippet]:
+    """The shell code of a Makefile; ``included`` reads the files its ``include`` lines name."""
+    make = _Make(included)
+    make.reading.append(path)
+    yield from _read(make, {}, path, text)
+
+
+def _include(make: _Make, variables: dict[str, str], names: str) -> None:
+    """Read what the files an ``include`` line names set, as make does at that line: a name
+    is looked for from where make runs, the folder of the Makefile it was given."""
+    if make.read is None or len(make.reading) > _DEEPEST_INCLUDE:
+        return
+    folder = posixpath.dirname(make.reading[0])
+    for name in _finish(_expand(names, variables)).split():
+        if "$" in name or name.startswith("/") or any(c in name for c in "*?["):
+            continue  # not known here, outside the repository, or a pattern
+        other = posixpath.normpath(posixpath.join(folder, name))
+        if other.startswith("../") or other in make.reading:
+            continue
+        text = make.read(other)
+        if text is None:
+            continue
+        make.reading.append(other)
+        try:
+            for _ in _read(make, variables, other, text):
+                pass  # its own commands are its own file's; only what it sets counts here
+        except SourceError:
+            pass  # reported when that file is checked itself
+        finally:
+            make.reading.pop()
+
+
+def _read(make: _Make, variables: dict[str, str], path: str, text: str) -> Iterator[Snippet]:
     lines = text.split("\n")
-    variables: dict[str, str] = {}
-    exported: set[str] = set()
-    unexported: set[str] = set()
-    #: A bare ``export`` (or ``.EXPORT_ALL_VARIABLES:``) exports every variable; the last
-    #: bare ``export``/``unexport`` of the file holds, as recipes run after it is read.
-    export_all = bool(re.search(r"^\.EXPORT_ALL_VARIABLES\s*:", text, re.MULTILINE))
-    # Target-specific assignments (``install: PIP = pip3``): (variables, exported) per target.
-    per_target: dict[str, tuple[dict[str, str], set[str]]] = {}
+    exported, unexported, per_target = make.exported, make.unexported, make.per_target
+    if re.search(r"^\.EXPORT_ALL_VARIABLES\s*:", text, re.MULTILINE):
+        make.export_all = True
     pending: list[_Pending] = []
     #: ``define NAME`` ... ``endef``: the lines of each body, as a range of file lines.
     defines: dict[str, tuple[int, int]] = {}
@@ -253,8 +305,10 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             index += 1
             continue
         if _CONDITIONAL.match(stripped):
-            directive = stripped.split()[0]
-            if directive in _OPENS:
+            directive, *included = stripped.split(None, 1)
+            if directive in {"include", "-include", "sinclude"}:
+                _include(make, variables, "".join(included).split("#", 1)[0])
+            elif directive in _OPENS:
                 opened.append((directive, row + 1))
             elif directive == "endif" and opened:
                 opened.pop()
@@ -276,7 +330,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
         words = stripped.split()
         if words[0] in {"export", "unexport"}:
             if len(words) == 1:
-                export_all = words[0] == "export"
+                make.export_all = words[0] == "export"
             for name in words[1:]:
                 (exported.add if words[0] == "export" else exported.discard)(name)
                 (unexported.discard if words[0] == "export" else unexported.add)(name)
@@ -305,7 +359,7 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
     previous_rule = 0
     for item in pending:
         scope, names = dict(variables), set(exported)
-        if export_all:
+        if make.export_all:
             names |= {name for name in variables if name.isidentifier()} - unexported
         for target in item.targets:
             own, own_exported = per_target.get(target, ({}, set()))
