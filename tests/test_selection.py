@@ -95,3 +95,20 @@ def test_quoted_directive_text_is_not_a_comment_on_the_line_before(repo: Repo) -
     project = Project(repo.path, is_git=True)
     kept = Suppressions(project, {}).filter([_finding("a.sh", 2)])
     assert len(kept) == 1
+
+
+def test_a_whole_file_suppression_is_a_comment_on_a_line_of_its_own(repo: Repo) -> None:
+    """As ruff's file-level ``# ruff: noqa``: text a command prints is not a directive."""
+    repo.write(
+        "echo.sh",
+        'echo "# venvguard: ignore-file[VG302]"\n'
+        "pip install --user a\n"
+        "cat <<'EOF'  # venvguard: ignore-file\n"
+        "EOF\n",
+    )
+    repo.write("own.sh", "pip install --user a\n    # venvguard: ignore-file[VG302]\n")
+    project = Project(repo.path, is_git=True)
+    kept = Suppressions(project, {}).filter(
+        [_finding("echo.sh", 2, "VG302"), _finding("own.sh", 1, "VG302")]
+    )
+    assert [(f.path, f.line) for f in kept] == [("echo.sh", 2)]

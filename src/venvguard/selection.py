@@ -6,7 +6,8 @@ off by default (``VG306``, ``VG307``) are turned on only by their full code or b
 
 Suppression happens after the checks: ``per-file-ignores`` by glob, and inline comments
 ``venvguard: ignore[VG301]`` on the finding's lines or alone on the line before (see
-``_FileDirectives``), and ``venvguard: ignore-file[VG305]`` anywhere in the file. Any
+``_FileDirectives``), and ``venvguard: ignore-file[VG305]`` on a line of its own anywhere in
+the file. Any
 comment marker works (``#``, ``//``, ``REM``, ``::``, ``<!--``, ``..``), so one syntax
 serves every kind of file.
 """
@@ -130,7 +131,8 @@ class _FileDirectives(Record):
                 continue
             directive = _Directive(_parse_codes(match.group("codes")))
             if match.group("kind").lower() == "ignore-file":
-                found.whole_file.append(directive)
+                if number in found.comment_lines:  # not text a command prints
+                    found.whole_file.append(directive)
             else:
                 found.by_line[number] = directive
         return found
