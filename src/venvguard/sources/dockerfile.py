@@ -6,7 +6,8 @@ in the command): instructions join at the escape character (``\\``, or the one a
 as Docker drops them, ``RUN --flag=...`` flags are skipped, exec form (``RUN ["pip", ...]``)
 is JSON, ``RUN <<EOF`` runs the heredoc body as a script, and ``COPY``/``ADD`` heredoc
 bodies are data. ``ENV`` and ``ARG`` values (``PATH``, ``VIRTUAL_ENV``, ``PIP_*``) are the
-environment of every later ``RUN`` of the same stage; ``SHELL`` picks the dialect.
+environment of every later ``RUN`` of the same stage, an ``ENV`` beating an ``ARG``; ``ENV``
+values and ``SHELL`` (which picks the dialect) go on to a stage built ``FROM`` this one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ _SHELL_PROGRAM = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh$")
 _COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 _TAKE_HEREDOCS = frozenset({"RUN", "COPY", "ADD"})
 _VARIABLE = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
+    r"\$(?:\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 )
 
 
@@ -38,11 +40,10 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
     unclosed: int | None = None  # the first line of a RUN whose heredoc never ends
     escape = "\\"
     directives_allowed = True
-    stages: dict[str, dict[str, str]] = {}
-    env: dict[str, str] = {}
+    stages: dict[str, _Stage] = {}
+    stage = _Stage()  # before the first FROM: the global ARGs
     global_args: dict[str, str] | None = None
     triggers_env: dict[str, str] = {}  # what ONBUILD ENV sets, for the ONBUILD commands
-    dialect = "bash"
     index = 0
     while index < len(lines):
         raw = lines[index].rstrip("\r")
@@ -90,33 +91,33 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             bodies.append(body)
         if keyword == "FROM":
             if global_args is None:
-                global_args = env  # the ARGs before the first FROM: defaults a stage may declare
+                global_args = stage.args  # defaults a stage may declare again
             words = [word for word in stripped.split() if not word.startswith("--")]
             image = words[1] if len(words) > 1 else ""
-            env = dict(stages.get(image.lower(), {}))
+            stage = _Stage(stages.get(image.lower()))
             triggers_env = {}
             if len(words) >= 4 and words[2].upper() == "AS":
-                stages[words[3].lower()] = env
+                stages[words[3].lower()] = stage
             continue
         if onbuild and keyword not in _COMMANDS:
             if keyword == "ENV":
-                _set_env(triggers_env, _joined(parts, escape, first_column))
+                _set_env(triggers_env, _joined(parts, escape, first_column), stage.seen())
             continue
         if keyword in {"ENV", "ARG"}:
             rest = _joined(parts, escape, first_column)
             if keyword == "ARG":
-                _set_args(env, rest, global_args or {})
+                _set_args(stage.args, rest, global_args or {}, stage.seen())
             else:
-                _set_env(env, rest)
+                _set_env(stage.env, rest, stage.seen())
             continue
         if keyword == "SHELL":
-            dialect = _dialect(_joined(parts, escape, first_column))
+            stage.dialect = _dialect(_joined(parts, escape, first_column))
             continue
         if keyword in {"COPY", "ADD"} and bodies:
             destination = (_joined(parts, escape, first_column).split() or [""])[-1]
             if destination.endswith(("pip.conf", "pip.ini")):
                 written = "\n".join(line for body in bodies for _, line in body)
-                _leave(env, config_left(pip_config_settings(written)))
+                _leave(stage.env, config_left(pip_config_settings(written)))
         if keyword not in _COMMANDS:
             continue
         delimiters = [delimiter for _, _, delimiter in heredocs]
@@ -127,13 +128,13 @@ def snippets(path: str, text: str, first_line: int = 1, whole: bool = True) -> I
             delimiters=delimiters,
             escape=escape,
             first_column=first_column,
-            env={**env, **triggers_env} if onbuild else env,
-            dialect=dialect,
+            env={**stage.seen(), **triggers_env} if onbuild else stage.seen(),
+            dialect=stage.dialect,
             first_line=first_line,
         )
         lines_run = [line for body in bodies for _, line in body]
         code = "\n".join([_joined(parts, escape, first_column), *lines_run])
-        _leave(env, left_on_the_machine(code))
+        _leave(stage.env, left_on_the_machine(code))
     if unclosed is not None and whole:
         raise SourceError("a heredoc that is never closed", unclosed)
 
@@ -169,32 +170,63 @@ def _words(rest: str) -> list[str]:
         return rest.split()
 
 
-def _set_env(env: dict[str, str], rest: str) -> None:
+class _Stage:
+    """What the commands of a build stage see. Its image's ``ENV`` (and what earlier ``RUN``
+    commands left) and ``SHELL`` go on to a stage built from it; its ``ARG`` values end
+    with it."""
+
+    __slots__ = ("args", "dialect", "env")
+
+    def __init__(self, parent: _Stage | None = None) -> None:
+        self.env: dict[str, str] = dict(parent.env) if parent else {}
+        self.args: dict[str, str] = {}
+        self.dialect: str = parent.dialect if parent else "bash"
+
+    def seen(self) -> dict[str, str]:
+        """The variables a command has: an ``ENV`` always beats an ``ARG`` of its name."""
+        return {**self.args, **self.env}
+
+
+def _set_env(env: dict[str, str], rest: str, seen: dict[str, str]) -> None:
+    """``ENV NAME=VALUE ...``: each value expanded as things were before the line."""
     words = _words(rest)
     if words and "=" not in words[0]:
         if len(words) >= 2:
-            env[words[0]] = _expand(" ".join(words[1:]), env)  # the old ENV NAME VALUE
+            env[words[0]] = _expand(" ".join(words[1:]), seen)  # the old ENV NAME VALUE
         return
     for word in words:
         name, equals, value = word.partition("=")
         if equals:
-            env[name] = _expand(value, env)
+            env[name] = _expand(value, seen)
 
 
-def _set_args(env: dict[str, str], rest: str, global_args: dict[str, str]) -> None:
+def _set_args(
+    args: dict[str, str], rest: str, global_args: dict[str, str], seen: dict[str, str]
+) -> None:
     """``ARG NAME[=DEFAULT] ...``: a name without a default takes the global one, if any."""
     for word in _words(rest):
         name, equals, value = word.partition("=")
         if equals:
-            env[name] = _expand(value, env)
+            args[name] = _expand(value, seen)
         elif name in global_args:
-            env[name] = global_args[name]
+            args[name] = global_args[name]
 
 
 def _expand(value: str, env: dict[str, str]) -> str:
+    """``$NAME``, ``${NAME}``, and ``${NAME:-WORD}``/``${NAME:+WORD}`` (``-``/``+`` without
+    the colon count an empty value as set); a name the Dockerfile never sets is unset,
+    kept as written where it stands alone."""
+
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
-        return env.get(name, match.group(0))
+        name = match.group("name") or match.group("bare")
+        known = env.get(name)
+        operator = match.group("op")
+        if operator is None:
+            return match.group(0) if known is None else known
+        is_set = known is not None and (bool(known) or not operator.startswith(":"))
+        if operator.endswith("-"):
+            return known if is_set and known is not None else match.group("word")
+        return match.group("word") if is_set else ""
 
     return _VARIABLE.sub(replace, value)
 
