@@ -1126,3 +1126,44 @@ def test_code_nested_too_deep_to_walk_loses_nothing_around_it() -> None:
     analyser.run([lines_from(script, 1)])
     assert [(hit.line, hit.column) for hit in analyser.hits.values()] == [(1, 1), (3, 1)]
     assert set(analyser.problems) == {2}
+
+
+@pytest.mark.parametrize(
+    ("script", "found"),
+    [
+        ('[ -n "$VIRTUAL_ENV" ] || pip install a\n', [(1, 26, "VG305")]),
+        ('[ -n "$VIRTUAL_ENV" ] && pip install a\n', []),
+        ('test -z "$VIRTUAL_ENV" && pip install a\n', [(1, 27, "VG305")]),
+        ('! [ -n "$VIRTUAL_ENV" ] && pip install a\n', [(1, 28, "VG305")]),
+        ('if [ -z "${VIRTUAL_ENV:-}" ]; then pip install a; fi\n', [(1, 36, "VG305")]),
+        (
+            "if [[ -n $VIRTUAL_ENV ]]; then pip install a; else pip install b; fi\n",
+            [(1, 52, "VG305")],
+        ),
+        ('if [ -z "$VIRTUAL_ENV" ]; then pip install --user a; fi\n', [(1, 32, "VG302")]),
+        # Deactivated if one was in effect; none was otherwise.
+        ('if [ ! -z "$VIRTUAL_ENV" ]; then\n  deactivate\nfi\npip install a\n', [(4, 1, "VG305")]),
+        # The guard: whatever runs after it runs in a venv.
+        (
+            'if [ "x$VIRTUAL_ENV" = "x" ]; then\n  echo "activate one first" >&2\n  exit 1\nfi\n'
+            "pip install a\n",
+            [],
+        ),
+        ('[ -n "$VIRTUAL_ENV" ] || exit 1\npip install a\n', []),
+        # A venv in effect before the test stays in effect; a test of more than
+        # VIRTUAL_ENV is taken as a guard, as before.
+        (
+            ". .venv/bin/activate\n"
+            'if [ -z "$VIRTUAL_ENV" ]; then echo "activation failed"; fi\npip install a\n',
+            [],
+        ),
+        (
+            'if [[ -z "$VIRTUAL_ENV" && -z "$CONDA_PREFIX" ]]; then exit 1; fi\npip install a\n',
+            [],
+        ),
+    ],
+)
+def test_a_test_of_virtual_env_tells_which_way_it_goes(
+    script: str, found: list[tuple[int, int, str]]
+) -> None:
+    assert hits(script) == found

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from venvguard.shell.bash_repairs import repaired
-from venvguard.shell.state import PREFIX_TEST, ShellState, pip_config_settings
+from venvguard.shell.state import PREFIX_TEST, ShellState, pip_config_settings, venv_test
 from venvguard.shell.words import Command, Word
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ _ALWAYS_VISIT = frozenset(
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _LOOP_VALUES = 4  # the loop values a body is read with, at most
+#: Nodes that may be a test of ``$VIRTUAL_ENV`` (``test -z`` is a plain command).
+_TESTS = frozenset({"test_command", "negated_command", "command"})
 _NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
 
 
@@ -242,6 +244,8 @@ class _Walker:
             self.loop(node, state)
         elif kind in {"if_statement", "case_statement"}:
             self.branches(node, state)
+        elif kind == "list" and self.guarded(node, state):
+            pass
         elif kind == "redirected_statement":
             self.pip_config_written(node, state)
             self.redirected(node, state)
@@ -262,12 +266,17 @@ class _Walker:
         opens = "then" if node.type == "if_statement" else "in"
         before: ShellState | None = None
         ran: list[ShellState] = []  # the last is the branch being walked
+        had_venv = state.venv
+        way = self.venv_test_of(node) if node.type == "if_statement" else 0
         for child in node.children:
             if before is None:
                 self.visit(child, state)
                 if child.type == opens:
                     before = state.copy()
                     ran.append(before.copy())
+                    if way:  # [ -z "$VIRTUAL_ENV" ]: then none is in effect, else one is
+                        ran[-1].venv = had_venv or way > 0
+                        before.venv = had_venv or way < 0
                 continue
             if child.type in {"elif_clause", "else_clause", "case_item"}:
                 ran.append(before.copy())
@@ -280,6 +289,35 @@ class _Walker:
                 for child in node.children
             )
         state.absorb(ran, exhaustive)
+        if way and before is not None:
+            after = [branch.venv for branch in ran] + ([] if exhaustive else [before.venv])
+            state.venv = any(after)
+
+    def venv_test_of(self, node: Any) -> int:
+        """Which way the condition of an ``if`` tests ``$VIRTUAL_ENV`` (``venv_test``)."""
+        conditions = [c for c in node.children_by_field_name("condition") if c.is_named]
+        if len(conditions) != 1 or conditions[0].type not in _TESTS:
+            return 0
+        return venv_test(self.text(conditions[0]))
+
+    def guarded(self, node: Any, state: ShellState) -> bool:
+        """``[ -n "$VIRTUAL_ENV" ] || CMD``: CMD runs with no venv in effect (``&&``: with
+        one); after it, what CMD left or the other way's. False if it is no such list."""
+        children = node.children
+        if len(children) != 3 or children[1].type not in {"&&", "||"}:
+            return False
+        if children[0].type not in _TESTS:
+            return False
+        way = venv_test(self.text(children[0]))
+        if not way:
+            return False
+        had_venv = state.venv
+        self.visit(children[0], state)
+        runs_with_venv = (way > 0) == (children[1].type == "&&")
+        state.venv = had_venv or runs_with_venv
+        self.visit(children[2], state)
+        state.venv = state.venv or had_venv or not runs_with_venv
+        return True
 
     def pip_config_written(self, node: Any, state: ShellState) -> None:
         """A pip config file written here (``cat > /etc/pip.conf <<EOF``, ``echo ... | tee

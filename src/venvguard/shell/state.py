@@ -28,6 +28,14 @@ PREFIX_TEST = re.compile(
     r"(?:base_prefix|real_prefix)[^;|&]{0,25}?(?:!=|==|\bis\b)|"
     r"(?:!=|==|\bis\b)[^;|&]{0,25}?(?:base_prefix|real_prefix)|hasattr\W+sys\W+real_prefix"
 )
+_VENV_REFERENCE = r'"?x?\$\{?VIRTUAL_ENV(?::?[-+=?][^}]*)?\}?"?'
+_VENV_UNSET = re.compile(
+    rf"-z\s+{_VENV_REFERENCE}|{_VENV_REFERENCE}\s*==?\s*(?:\"x?\"|'x?'|x)|!\s+-n\s+{_VENV_REFERENCE}"
+)
+_VENV_SET = re.compile(
+    rf"(?:!\s+-z|-[a-y])\s+{_VENV_REFERENCE}\S*|{_VENV_REFERENCE}\S*"
+    rf"|{_VENV_REFERENCE}\s*!=\s*(?:\"x?\"|'x?'|x)|-v\s+VIRTUAL_ENV"
+)
 _NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
 #: The working folder spelled out in front of a relative path (``$PWD/venv/bin``).
 _HERE = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)/")
@@ -396,3 +404,22 @@ class ShellState(Record):
         else:
             self.venv = True
         return True
+
+
+def venv_test(text: str) -> int:
+    """Which way a test of ``$VIRTUAL_ENV`` goes: 1 if it is true only with a venv in effect
+    (``[ -n "$VIRTUAL_ENV" ]``), -1 if only with none (``[ -z "$VIRTUAL_ENV" ]``), 0 if it
+    is no such test or not that simple (``[[ -z $VIRTUAL_ENV && -z $CONDA_PREFIX ]]``)."""
+    inner = text.strip()
+    negated = inner.startswith("!")
+    inner = inner.lstrip("!").strip()
+    for opening, closing in (("[[", "]]"), ("[", "]"), ("test ", "")):
+        if inner.startswith(opening) and inner.endswith(closing):
+            inner = inner[len(opening) : len(inner) - len(closing)].strip()
+            break
+    else:
+        return 0
+    if any(joined in f" {inner} " for joined in ("&&", "||", " -a ", " -o ")):
+        return 0
+    way = -1 if _VENV_UNSET.fullmatch(inner) else 1 if _VENV_SET.fullmatch(inner) else 0
+    return -way if negated else way
