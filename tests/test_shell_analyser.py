@@ -1150,6 +1150,28 @@ def test_code_nested_too_deep_to_walk_loses_nothing_around_it() -> None:
             [],
         ),
         ('[ -n "$VIRTUAL_ENV" ] || exit 1\npip install a\n', []),
+        ('[ -z "$VIRTUAL_ENV" ] && { echo "no venv"; exit 1; }\npip install a\n', []),
+        (
+            'if [ -n "$VIRTUAL_ENV" ]; then pip install a; else die "no venv"; fi\npip install b\n',
+            [],
+        ),
+        # A test that only warns: a run with no venv in effect still goes on to install.
+        (
+            'if [ -z "$VIRTUAL_ENV" ]; then\n  echo "warning: installing globally"\nfi\n'
+            "pip install -r requirements.txt\n",
+            [(4, 1, "VG305")],
+        ),
+        (
+            '[ -n "$VIRTUAL_ENV" ] || pip install a\n'
+            '[ -n "$VIRTUAL_ENV" ] && echo in "$VIRTUAL_ENV"\n'
+            'if [ -z "$VIRTUAL_ENV" ]; then pip install b; fi\npip install c\n',
+            [(1, 26, "VG305"), (3, 32, "VG305"), (4, 1, "VG305")],
+        ),
+        (
+            'if [ -z "$VIRTUAL_ENV" ]; then\n  python3 -m venv .venv\n  . .venv/bin/activate\nfi\n'
+            "pip install a\n",
+            [],
+        ),
         # A venv in effect before the test stays in effect; a test of more than
         # VIRTUAL_ENV is taken as a guard, as before.
         (

@@ -79,6 +79,8 @@ _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_
 _LOOP_VALUES = 4  # the loop values a body is read with, at most
 #: Nodes that may be a test of ``$VIRTUAL_ENV`` (``test -z`` is a plain command).
 _TESTS = frozenset({"test_command", "negated_command", "command"})
+#: Commands after which a script (or function) never goes on.
+_LEAVES = frozenset({"exit", "return", "die", "fatal", "abort", "fail"})
 _NEW_SCOPE = frozenset({"subshell", "command_substitution", "process_substitution"})
 
 
@@ -289,20 +291,61 @@ class _Walker:
                 for child in node.children
             )
         state.absorb(ran, exhaustive)
-        if way and before is not None:
-            after = [branch.venv for branch in ran] + ([] if exhaustive else [before.venv])
-            state.venv = any(after)
+        if way and before is not None and not had_venv:
+            # Read as a run with none in effect, unless that run's branch leaves the script.
+            bodies = self.branch_bodies(node)
+            without = 0 if way < 0 else 1  # the branch a run with no venv takes
+            if without < len(ran) and not self.leaves(bodies[without]):
+                state.venv = ran[without].venv
+            elif without >= len(ran):
+                state.venv = False
+            else:
+                state.venv = ran[1 - without].venv if 1 - without < len(ran) else True
 
     def venv_test_of(self, node: Any) -> int:
-        """Which way the condition of an ``if`` tests ``$VIRTUAL_ENV`` (``venv_test``)."""
+        """Which way the condition of an ``if`` without ``elif`` tests ``$VIRTUAL_ENV``
+        (``venv_test``)."""
+        if any(child.type == "elif_clause" for child in node.children):
+            return 0
         conditions = [c for c in node.children_by_field_name("condition") if c.is_named]
         if len(conditions) != 1 or conditions[0].type not in _TESTS:
             return 0
         return venv_test(self.text(conditions[0]))
 
+    @staticmethod
+    def branch_bodies(node: Any) -> list[list[Any]]:
+        """The statements of an ``if``'s ``then`` branch, and of its ``else``, if any."""
+        then: list[Any] = []
+        bodies = [then]
+        started = False
+        for child in node.children:
+            if child.type == "then":
+                started = True
+            elif child.type == "else_clause":
+                bodies.append([c for c in child.children if c.is_named])
+            elif started and child.is_named:
+                then.append(child)
+        return bodies
+
+    def leaves(self, statements: list[Any]) -> bool:
+        """Whether the last of ``statements`` always ends the script (or the function):
+        ``exit``, ``return``, or a helper named like ``die``."""
+        if not statements:
+            return False
+        last = statements[-1]
+        if last.type == "compound_statement":
+            return self.leaves([c for c in last.children if c.is_named])
+        if last.type == "list":
+            named = [c for c in last.children if c.is_named]
+            return last.children[1].type == ";" and self.leaves(named[-1:])
+        if last.type != "command":
+            return False
+        name = last.child_by_field_name("name")
+        return name is not None and self.text(name) in _LEAVES
+
     def guarded(self, node: Any, state: ShellState) -> bool:
         """``[ -n "$VIRTUAL_ENV" ] || CMD``: CMD runs with no venv in effect (``&&``: with
-        one); after it, what CMD left or the other way's. False if it is no such list."""
+        one). False if it is no such list."""
         children = node.children
         if len(children) != 3 or children[1].type not in {"&&", "||"}:
             return False
@@ -316,7 +359,11 @@ class _Walker:
         runs_with_venv = (way > 0) == (children[1].type == "&&")
         state.venv = had_venv or runs_with_venv
         self.visit(children[2], state)
-        state.venv = state.venv or had_venv or not runs_with_venv
+        if not had_venv:
+            # Read on as a run with none in effect, unless CMD, run there, leaves the script.
+            state.venv = state.venv if not runs_with_venv else False
+            if not runs_with_venv and self.leaves([children[2]]):
+                state.venv = True
         return True
 
     def pip_config_written(self, node: Any, state: ShellState) -> None:
