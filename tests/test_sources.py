@@ -26,6 +26,9 @@ from venvguard.sources.registry import kind_of_name, kind_of_text, needs_content
         ("Dockerfile_gpu", "dockerfile"),
         ("dockerfile.j2", "dockerfile"),
         ("Containerfile.fedora", "dockerfile"),
+        ("docker/CPUDockerfile", "dockerfile"),
+        ("GPUContainerfile.cuda", "dockerfile"),
+        ("scripts/generate-dockerfile", None),  # a script that writes one
         # Code and docs about Dockerfiles are not Dockerfiles.
         ("tools/dockerfile.py", None),
         ("pkg/dockerfile_test.go", None),

@@ -115,8 +115,9 @@ _GITLAB_INCLUDED = re.compile(r"(?:^|/)\.gitlab/ci/.+\.ya?ml$")
 _AZURE = re.compile(
     r"(?:^|/)(?:[^/]*azure[^/]*/.+\.ya?ml|azure-pipelines[^/]*\.ya?ml)$", re.IGNORECASE
 )
-#: ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``containerfile_gpu``...
-_DOCKERFILE_NAME = re.compile(r"(?:dockerfile|containerfile)(?:[._-].*)?")
+#: ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-dev``, ``containerfile_gpu``,
+#: ``CPUDockerfile``...
+_DOCKERFILE_NAME = re.compile(r"[a-z0-9]*(?:dockerfile|containerfile)(?:[._-].*)?")
 #: Suffixes that make a ``Dockerfile.*`` name code or data about Dockerfiles instead.
 _NOT_DOCKERFILE = frozenset(
     {"py", "pyi", "go", "rs", "rb", "js", "ts", "java", "kt", "c", "h", "cpp", "cs", "php"}
