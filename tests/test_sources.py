@@ -1079,3 +1079,30 @@ def test_dockerfile_env_beats_arg_args_end_with_their_stage_and_shell_goes_with_
         (13, 5, "VG302"),
         (15, 5, "VG303"),
     ]
+
+
+def test_notebook_markdown_cells_are_read_as_markdown() -> None:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": [
+                    "!sudo pip install not-a-command\n",
+                    "> Install it first:\n",
+                    "```bash\n",
+                    "sudo pip3 install bokeh\n",
+                    "```\n",
+                ],
+            },
+            {"cell_type": "markdown", "source": "Then:\n\n```console\n$ pip install --user b\n```"},
+            {"cell_type": "raw", "source": ["```bash\n", "sudo pip install raw\n", "```\n"]},
+        ]
+    }
+    text = json.dumps(notebook, indent=1)
+    numbered = text.split("\n")
+    found = lines("notebook", text, outside_venv=False)
+    assert [rule for _, _, rule in found] == ["VG301", "VG302"]
+    line, column, _ = found[0]
+    assert numbered[line - 1][column - 1 :].startswith("sudo pip3 install bokeh")
+    line, column, _ = found[1]
+    assert numbered[line - 1][column - 1 :].startswith("pip install --user b")

@@ -1,4 +1,5 @@
-"""Jupyter notebooks: ``!`` shell lines and ``%%bash``/``%%sh``/``%%script`` cells.
+"""Jupyter notebooks: ``!`` shell lines, ``%%bash``/``%%sh``/``%%script`` cells, and the
+shell code blocks of Markdown cells, read as a Markdown file's are.
 
 ``%pip`` installs into the kernel's own environment, which is right, so it is not shell.
 Each source line is reported on the line of the ``.ipynb`` file holding it: the JSON string
@@ -46,11 +47,34 @@ def snippets(path: str, text: str) -> Iterator[Snippet]:
             positions = locator.find_all(lines)
         else:
             positions = [locator.find(line) for line in lines]
-        if cell.get("cell_type") != "code":
-            continue
-        yield from cell_snippets(lines, positions)
+        if cell.get("cell_type") == "markdown":
+            yield from _markdown_snippets(path, lines, positions)
+        elif cell.get("cell_type") == "code":
+            yield from cell_snippets(lines, positions)
     if problem is not None:
         raise SourceError(problem)
+
+
+def _markdown_snippets(
+    path: str, lines: Sequence[str], positions: Sequence[tuple[int, int]]
+) -> Iterator[Snippet]:
+    """The shell code blocks of a Markdown cell, read as a Markdown file's are."""
+    text = "".join(lines)
+    if "```" not in text and "~~~" not in text and "    " not in text and "\t" not in text:
+        return
+    from venvguard.sources import markdown
+
+    def moved(line: int, column: int) -> tuple[int, int]:
+        if not 0 < line <= len(positions):
+            return positions[-1]
+        number, start = positions[line - 1]
+        return number, start + column
+
+    for snippet in markdown.snippets(path, text):
+        yield snippet.replace(
+            origins=tuple(moved(*origin) for origin in snippet.origins),
+            joins=tuple((row, at, *moved(line, column)) for row, at, line, column in snippet.joins),
+        )
 
 
 def _lines(source: Any) -> list[str]:
