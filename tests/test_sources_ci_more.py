@@ -837,3 +837,27 @@ def test_yaml_merge_keys_bring_in_the_anchored_mapping() -> None:
         "        run: pip install a\n"  # 9
     )
     assert lines("github-workflow", workflow) == [(9, 14, "VG303")]
+
+
+def test_github_env_expressions_read_the_env_the_step_has() -> None:
+    text = (
+        "env:\n"
+        "  PIP_FLAGS: --user\n"
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    env:\n"
+        "      PY: /usr/bin/python3\n"
+        "    steps:\n"
+        "      - run: pip install ${{ env.PIP_FLAGS }} a\n"  # 9
+        "      - run: sudo ${{env.PY}} -m pip install b\n"  # 10
+        "      - run: pip install ${{ env.SET_LATER }} c\n"  # not known here
+        "      - run: pip install ${{ env.OPTS }} d\n"  # 12
+        "        env:\n"
+        "          OPTS: --break-system-packages \n"
+    )
+    assert test_sources.lines("github-workflow", text, outside_venv=False) == [
+        (9, 14, "VG302"),
+        (10, 14, "VG301"),
+        (12, 14, "VG303"),
+    ]

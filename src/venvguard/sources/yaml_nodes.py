@@ -10,6 +10,7 @@ length, keeping columns.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -195,7 +196,7 @@ def script(node: Any, source: Source, dialect: str = "bash", **extra: Any) -> Sn
             column += 1 if style in {"'", '"'} else 0
             count = text.count("\n") + 1
             origins = tuple((start_row + 1, column) for _ in range(count))
-    blanked = _blank_templates(text)
+    blanked = _blank_templates(text, extra.get("env") or {})
     if not blanked.strip():
         return None
     written = text if blanked != text else None
@@ -215,14 +216,15 @@ def _properties_length(source: Source, node: Any) -> int:
     return found.end() - start if found and "\n" not in found.group(0) else 0
 
 
-def _blank_templates(text: str) -> str:
+def _blank_templates(text: str, env: Mapping[str, str]) -> str:
     """``${{ }}``, GitLab's ``$[[ ]]`` and CircleCI's ``<< >>`` as placeholders of their length.
 
     A placeholder is a shell variable (``${____}``) of a value not known here, so that
     ``sudo ${{ inputs.python }} -m pip install`` still reads as a Python running pip.
+    ``${{ env.NAME }}`` of a variable of ``env`` (the step's ``env:``) reads its value.
     """
     if "${{" in text:
-        text = _EXPRESSION.sub(_unknown_value, text)
+        text = _EXPRESSION.sub(functools.partial(_expression_value, env=env), text)
     if "$[[" in text or "<<" in text:
         text = _TEMPLATE.sub(_unknown_value, text)
     return text
@@ -230,6 +232,19 @@ def _blank_templates(text: str) -> str:
 
 def _unknown_value(match: re.Match[str]) -> str:
     return unknown_value(match.group(0))
+
+
+_ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _expression_value(match: re.Match[str], env: Mapping[str, str]) -> str:
+    """``${{ env.NAME }}`` of a variable the step has as ``${NAME:-___}``, as long, which
+    the shell reads as its value; any other expression as a value not known here."""
+    named = _ENV_EXPRESSION.fullmatch(match.group(0))
+    if named is None or named.group(1) not in env:
+        return unknown_value(match.group(0))
+    name = named.group(1)
+    return "${" + name + ":-" + "_" * (len(match.group(0)) - len(name) - 5) + "}"
 
 
 _TEMPLATE = re.compile(r"\$\[\[.*?\]\]|<<\s*(?:pipeline\.)?parameters\.[\w.-]+\s*>>")
