@@ -1189,3 +1189,14 @@ def test_a_test_of_virtual_env_tells_which_way_it_goes(
     script: str, found: list[tuple[int, int, str]]
 ) -> None:
     assert hits(script) == found
+
+
+def test_a_command_run_in_a_container_or_over_ssh_has_none_of_our_environment() -> None:
+    script = (
+        "export PIP_USER=1 PIP_BREAK_SYSTEM_PACKAGES=1\n"
+        "docker run --rm python:3.12 pip install a\n"
+        "ssh host pip install b\n"
+        "PIP_USER=1 kubectl exec pod -- pip install c\n"
+        "pip install d\n"  # 5: here, with both
+    )
+    assert hits(script) == [(5, 1, "VG303")]

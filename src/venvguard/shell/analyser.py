@@ -237,7 +237,10 @@ class Analyser(Record):
             )
         ):
             return unwrapped
-        environment = unwrapped.environment(state.environment())
+        if unwrapped.elsewhere is None:
+            environment = unwrapped.environment(state.environment())
+        else:  # a container or another machine has none of ours, nor what sets it for docker
+            environment = _started_with(state, unwrapped, command.assignments).environment()
         invocation = classify(words, environment)
         if invocation.creates_venv:
             state.venv_dirs.update(folder_key(path) for path in invocation.venv_dirs)
