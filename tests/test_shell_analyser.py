@@ -1200,3 +1200,16 @@ def test_a_command_run_in_a_container_or_over_ssh_has_none_of_our_environment() 
         "pip install d\n"  # 5: here, with both
     )
     assert hits(script) == [(5, 1, "VG303")]
+
+
+def test_eval_runs_its_code_in_this_shell() -> None:
+    script = (
+        'eval ". .venv/bin/activate"\n'
+        "pip install a\n"
+        "deactivate\n"
+        "eval export PIP_USER=1\n"
+        "pip install b\n"  # 5
+        "bash -c 'export PIP_BREAK_SYSTEM_PACKAGES=1'\n"  # a child shell's export ends with it
+        "pip install c\n"  # 7
+    )
+    assert hits(script) == [(5, 1, "VG302"), (7, 1, "VG302")]

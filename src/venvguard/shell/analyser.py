@@ -210,21 +210,22 @@ class Analyser(Record):
             managed=frame.managed or unwrapped.managed,
             depth=frame.depth + 1,
         )
-        if unwrapped.code is not None:
+        if unwrapped.code is not None or unwrapped.code_words:
             if inner.elsewhere is None and state.evaluate(command.text):
                 return unwrapped
-            self._nested_code(
-                unwrapped.code, _started_with(state, unwrapped, command.assignments), inner, dialect
+            started = (
+                state
+                if unwrapped.here and inner.elsewhere is None
+                else _started_with(state, unwrapped, command.assignments)
             )
-            return unwrapped
-        if unwrapped.code_words:
-            first = unwrapped.code_words[0]
-            text = " ".join(word.value for word in unwrapped.code_words)
+            if unwrapped.code is not None:
+                self._nested_code(unwrapped.code, started, inner, dialect)
+                return unwrapped
+            code_words = unwrapped.code_words or []
+            first = code_words[0]
+            text = " ".join(word.value for word in code_words)
             nested = inner.replace(positions=Nested(frame.positions, first.row, first.column))
-            code_dialect = "batch" if dialect == "batch" else "bash"
-            self.code(
-                text, _started_with(state, unwrapped, command.assignments), nested, code_dialect
-            )
+            self.code(text, started, nested, "batch" if dialect == "batch" else "bash")
             return unwrapped
         words = unwrapped.words
         if not words:

@@ -231,6 +231,7 @@ class Unwrapped(Record):
         "shell_reads_stdin",
         "unset",
         "cleared",
+        "here",
     )
 
     def __init__(
@@ -245,6 +246,7 @@ class Unwrapped(Record):
         shell_reads_stdin: bool = False,
         unset: set[str] | None = None,
         cleared: bool = False,
+        here: bool = False,
     ) -> None:
         self.words = words
         self.env: dict[str, str] = {} if env is None else env
@@ -256,6 +258,7 @@ class Unwrapped(Record):
         self.shell_reads_stdin = shell_reads_stdin  # a shell that reads commands from stdin
         self.unset: set[str] = set() if unset is None else unset  # env -u NAME
         self.cleared = cleared  # env -i: the command starts from an empty environment
+        self.here = here  # the code runs in this shell (eval), not a shell of its own
 
     def environment(self, inherited: Mapping[str, str]) -> dict[str, str]:
         """The environment the command runs with, given the one it is started from."""
@@ -492,6 +495,7 @@ def unwrap(words: Sequence[Word], assignments: Mapping[str, str]) -> Unwrapped:
                 index += 1  # time { cmd; }: tree-sitter reads the group's first command as words
             continue
         if name == "eval":
+            result.here = True
             rest = list(words[index + 1 :])
             if len(rest) == 1:
                 result.code = rest[0]
