@@ -6,8 +6,8 @@ in the command): instructions join at the escape character (``\\``, or the one a
 as Docker drops them, ``RUN --flag=...`` flags are skipped, exec form (``RUN ["pip", ...]``)
 is JSON, ``RUN <<EOF`` runs the heredoc body as a script, and ``COPY``/``ADD`` heredoc
 bodies are data. ``ENV`` and ``ARG`` values (``PATH``, ``VIRTUAL_ENV``, ``PIP_*``) are the
-environment of every later ``RUN`` of the same stage, an ``ENV`` beating an ``ARG``; ``ENV``
-values and ``SHELL`` (which picks the dialect) go on to a stage built ``FROM`` this one.
+environment of every later ``RUN`` of the same stage, an ``ENV`` beating an ``ARG``; they
+and ``SHELL`` (which picks the dialect) go on to a stage built ``FROM`` this one.
 """
 
 from __future__ import annotations
@@ -171,15 +171,15 @@ def _words(rest: str) -> list[str]:
 
 
 class _Stage:
-    """What the commands of a build stage see. Its image's ``ENV`` (and what earlier ``RUN``
-    commands left) and ``SHELL`` go on to a stage built from it; its ``ARG`` values end
-    with it."""
+    """What the commands of a build stage see. Its ``ENV`` (and what earlier ``RUN``
+    commands left), ``SHELL`` and, with BuildKit, its ``ARG`` values go on to a stage built
+    ``FROM`` it; a stage from another image starts with none of them."""
 
     __slots__ = ("args", "dialect", "env")
 
     def __init__(self, parent: _Stage | None = None) -> None:
         self.env: dict[str, str] = dict(parent.env) if parent else {}
-        self.args: dict[str, str] = {}
+        self.args: dict[str, str] = dict(parent.args) if parent else {}
         self.dialect: str = parent.dialect if parent else "bash"
 
     def seen(self) -> dict[str, str]:
