@@ -1213,3 +1213,18 @@ def test_eval_runs_its_code_in_this_shell() -> None:
         "pip install c\n"  # 7
     )
     assert hits(script) == [(5, 1, "VG302"), (7, 1, "VG302")]
+
+
+def test_bash_arrays_expand_to_their_elements() -> None:
+    script = (
+        "cmd=(sudo pip install a)\n"
+        '"${cmd[@]}"\n'  # 2
+        "opts=(--user --upgrade)\n"
+        'pip install "${opts[@]}" b\n'  # 4
+        "pip install ${opts[*]} c\n"  # 5
+        "declare -a flags=(--break-system-packages)\n"
+        'pip install "${flags[0]}" d\n'  # 7
+        "safe=(--upgrade)\n"
+        'python3 -m venv .venv && .venv/bin/pip install "${safe[@]}" e\n'
+    )
+    assert hits(script) == [(2, 1, "VG301"), (4, 1, "VG302"), (5, 1, "VG302"), (7, 1, "VG303")]

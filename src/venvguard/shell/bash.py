@@ -52,6 +52,9 @@ def _ansi_c_character(match: re.Match[str]) -> str:
     return _ANSI_C_NAMED.get(escape, escape)  # \\ \' \" \? stand for themselves
 
 
+#: ``${name[@]}``, ``${name[*]}``, ``${name[0]}``: an array's elements, or its first.
+_ELEMENTS = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<index>[@*]|0)\]\}$")
+_ALL_ELEMENTS = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\[@\]\}$")
 _EXPANSION = re.compile(
     r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:(?P<op>:?[-=])(?P<default>.*))?\}$", re.DOTALL
 )
@@ -522,8 +525,14 @@ class _Walker:
     @staticmethod
     def split(node: Any, word: Word) -> list[Word]:
         """Field splitting: an unquoted expansion of ``"sudo pip3"`` is two words, of ``""``
-        none."""
-        if node.type not in {"simple_expansion", "expansion"} or word.dynamic:
+        none; so is ``"${array[@]}"``, quoted, of an array's elements."""
+        if word.dynamic:
+            return [word]
+        if node.type == "string":
+            inner = [child for child in node.children if child.type not in {'"', "string_content"}]
+            if len(inner) != 1 or not _ALL_ELEMENTS.match(inner[0].text.decode("utf-8", "replace")):
+                return [word]
+        elif node.type not in {"simple_expansion", "expansion"}:
             return [word]
         fields = word.value.split()
         if len(fields) == 1 and fields[0] == word.value:
@@ -753,6 +762,15 @@ class _Walker:
             return self.expansion(raw, state, row, column)
         if kind in {"command_substitution", "process_substitution", "arithmetic_expansion"}:
             return Word(raw, True, row, column, False)
+        if kind == "array":  # (a b c): its elements, as one value "${name[@]}" splits again
+            elements = [self.word(child, state) for child in node.named_children]
+            return Word(
+                " ".join(element.value for element in elements),
+                any(element.dynamic for element in elements),
+                row,
+                column,
+                False,
+            )
         return Word(raw, False, row, column, False)
 
     def string(self, node: Any, state: ShellState, row: int, column: int) -> Word:
@@ -792,6 +810,12 @@ class _Walker:
         return Word("".join(parts), dynamic, row, column + 1, exact)
 
     def expansion(self, raw: str, state: ShellState, row: int, column: int) -> Word:
+        element = _ELEMENTS.match(raw)
+        if element is not None and element.group("name") in state.variables:
+            value = state.variables[element.group("name")]
+            if element.group("index") == "0":
+                value = (value.split() or [""])[0]
+            return self.known(value, raw, row, column)
         if raw.startswith("${"):
             match = _EXPANSION.match(raw)
             if match is None:
