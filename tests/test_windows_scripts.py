@@ -252,3 +252,20 @@ def test_powershell_a_command_on_the_right_of_an_assignment_runs() -> None:
         (4, 11, "VG302"),
         (8, 1, "VG302"),
     ]
+
+
+def test_a_command_guarded_by_a_test_of_virtual_env_runs_in_that_venv() -> None:
+    batch = (
+        "@echo off\r\n"
+        "if defined VIRTUAL_ENV (pip install a)\r\n"
+        "if not defined VIRTUAL_ENV (pip install b)\r\n"  # 3
+        "pip install ^--user c\r\n"  # 4: the caret only escapes the dash
+        'pip install "^--user" d\r\n'  # 5: inside quotes it stays
+    )
+    assert lines("batch", batch) == [(3, 29, "VG305"), (4, 1, "VG302"), (5, 1, "VG305")]
+    powershell = (
+        "if ($env:VIRTUAL_ENV) { pip install a }\n"
+        "if (-not $env:VIRTUAL_ENV) { pip install b }\n"  # 2
+        "pip install c\n"  # 3
+    )
+    assert lines("powershell", powershell) == [(2, 30, "VG305"), (3, 1, "VG305")]

@@ -47,6 +47,9 @@ _BATCH_IF = re.compile(
     r"""|(?:"[^"]*"|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*(?:"[^"]*"|\S+))\s*""",
     re.I,
 )
+#: A test that a venv is in effect, heading a block on its line.
+_BATCH_VENV_TEST = re.compile(r"@?if\s+(?:/i\s+)?defined\s+VIRTUAL_ENV\s*", re.I)
+_PS_VENV_TEST = re.compile(r"if\s*\(\s*\$env:VIRTUAL_ENV\s*\)\s*", re.I)
 _BATCH_FOR = re.compile(
     r"^for\s+(?:/[dlfr]\s+(?:\"[^\"]*\"\s+)?)?%%?\w\s+in\s*\([^)]*\)\s*do\s+", re.I
 )
@@ -108,6 +111,12 @@ def _line(
     """
     batch = dialect == "batch"
     for start, statement in _statements(line, batch):
+        if (_BATCH_VENV_TEST if batch else _PS_VENV_TEST).fullmatch(statement):
+            # if defined VIRTUAL_ENV (...), if ($env:VIRTUAL_ENV) { ... }: the rest of the
+            # line runs only in a venv
+            state = state.copy()
+            state.venv = True
+            continue
         _statement(
             analyser,
             statement,
@@ -250,6 +259,8 @@ def _words(
             dynamic = True
             return "${" + name + "}"  # spelled as in a POSIX shell, for the program's name
 
+        if batch and not quoted and "^" in value:
+            value = re.sub(r"\^(.)", r"\1", value)  # the caret escapes the next character
         value = (_BATCH_VAR if batch else _PS_VAR).sub(expand, value)
         words.append(Word(value, dynamic, row, column + match.start() + quoted, False))
         quoting.append(quoted)
