@@ -1207,12 +1207,12 @@ def test_eval_runs_its_code_in_this_shell() -> None:
         'eval ". .venv/bin/activate"\n'
         "pip install a\n"
         "deactivate\n"
-        "eval export PIP_USER=1\n"
-        "pip install b\n"  # 5
+        "eval export PIP_USER=1 SUDO=sudo\n"
+        "$SUDO pip install b\n"  # 5
         "bash -c 'export PIP_BREAK_SYSTEM_PACKAGES=1'\n"  # a child shell's export ends with it
         "pip install c\n"  # 7
     )
-    assert hits(script) == [(5, 1, "VG302"), (7, 1, "VG302")]
+    assert hits(script) == [(5, 1, "VG301"), (7, 1, "VG302")]
 
 
 def test_bash_arrays_expand_to_their_elements() -> None:

@@ -213,19 +213,17 @@ class Analyser(Record):
         if unwrapped.code is not None or unwrapped.code_words:
             if inner.elsewhere is None and state.evaluate(command.text):
                 return unwrapped
-            started = (
-                state
-                if unwrapped.here and inner.elsewhere is None
-                else _started_with(state, unwrapped, command.assignments)
-            )
+            started = _started_with(state, unwrapped, command.assignments)
             if unwrapped.code is not None:
                 self._nested_code(unwrapped.code, started, inner, dialect)
-                return unwrapped
-            code_words = unwrapped.code_words or []
-            first = code_words[0]
-            text = " ".join(word.value for word in code_words)
-            nested = inner.replace(positions=Nested(frame.positions, first.row, first.column))
-            self.code(text, started, nested, "batch" if dialect == "batch" else "bash")
+            else:
+                code_words = unwrapped.code_words or []
+                first = code_words[0]
+                text = " ".join(word.value for word in code_words)
+                nested = inner.replace(positions=Nested(frame.positions, first.row, first.column))
+                self.code(text, started, nested, "batch" if dialect == "batch" else "bash")
+            if unwrapped.here and inner.elsewhere is None:
+                state.keep_environment(started)  # eval: this shell runs the code
             return unwrapped
         words = unwrapped.words
         if not words:

@@ -36,6 +36,7 @@ _VENV_SET = re.compile(
     rf"(?:!\s+-z|-[a-y])\s+{_VENV_REFERENCE}\S*|{_VENV_REFERENCE}\S*"
     rf"|{_VENV_REFERENCE}\s*!=\s*(?:\"x?\"|'x?'|x)|-v\s+VIRTUAL_ENV"
 )
+_LONGEST_EVALUATED = 256
 _NOTABLE = re.compile(r"pip|easy_install|setup\.py|activate|venv|conda|sudo", re.IGNORECASE)
 #: The working folder spelled out in front of a relative path (``$PWD/venv/bin``).
 _HERE = re.compile(r"^(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)/")
@@ -267,6 +268,17 @@ class ShellState(Record):
             self.notable = self.notable or branch.notable
             self.venv_dirs |= branch.venv_dirs
             self.unprotected = self.unprotected or branch.unprotected
+
+    def keep_environment(self, evaluated: ShellState) -> None:
+        """Take what ``eval``'d code did here: an activation, and the variables it set, but
+        none longer than ``_LONGEST_EVALUATED``: a configure script evals thousands of
+        assignments, each growing the text the next one evals."""
+        self.venv, self.conda = evaluated.venv, evaluated.conda
+        self.venv_dirs |= evaluated.venv_dirs
+        self.unprotected = evaluated.unprotected
+        for name, value in evaluated.variables.items():
+            if value != self.variables.get(name) and len(value) <= _LONGEST_EVALUATED:
+                self.assign(name, value, exported=name in evaluated.exported)
 
     def keep_machine(self, subshell: ShellState) -> None:
         """Take in what a subshell (``( )``, a pipeline's part, a job run with ``&``) left
