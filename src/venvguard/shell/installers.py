@@ -182,16 +182,22 @@ def _pip_install(
         destination = options.value(option) or env_option(env, option)
         if destination is None or (option == "--root" and _is_slash(destination)):
             continue
-        kind = target_kind(destination)
-        if kind == "system":
-            install.system = f"{option} {destination}"
-        elif kind == "user":
-            install.user = True
-        else:
-            install.local_target = True
+        _aim(install, option, destination)
     _unless_staged(install, options.value("--root") or env_option(env, "--root"))
     install.packages = _requirement_names(options)
     return install
+
+
+def _aim(install: Install, option: str, destination: str) -> None:
+    """Note where ``option destination`` (``--target``, ``--prefix``, ``--root``...) sends
+    ``install``: a system folder, the user site, or a folder of the project."""
+    kind = target_kind(destination)
+    if kind == "system":
+        install.system = f"{option} {destination}"
+    elif kind == "user":
+        install.user = True
+    else:
+        install.local_target = True
 
 
 def _is_slash(path: str) -> bool:
@@ -473,13 +479,7 @@ def _classify_script(
                         root = destination
                         if _is_slash(destination):
                             continue
-                    kind = target_kind(destination)
-                    if kind == "system":
-                        install.system = f"{option} {destination}"
-                    elif kind == "user":
-                        install.user = True
-                    else:
-                        install.local_target = True
+                    _aim(install, option, destination)
         _unless_staged(install, root)
         return Invocation(install=install)
     if "get-pip" in script_name:
