@@ -750,27 +750,14 @@ class _Walker:
         if kind == "string":
             return self.string(node, state, row, column)
         if kind == "concatenation":
-            parts = [self.word(child, state) for child in node.children]
-            return Word(
-                "".join(part.value for part in parts),
-                any(part.dynamic for part in parts),
-                row,
-                column,
-                False,
-            )
+            return _joined([self.word(child, state) for child in node.children], "", row, column)
         if kind in {"simple_expansion", "expansion"}:
             return self.expansion(raw, state, row, column)
         if kind in {"command_substitution", "process_substitution", "arithmetic_expansion"}:
             return Word(raw, True, row, column, False)
         if kind == "array":  # (a b c): its elements, as one value "${name[@]}" splits again
             elements = [self.word(child, state) for child in node.named_children]
-            return Word(
-                " ".join(element.value for element in elements),
-                any(element.dynamic for element in elements),
-                row,
-                column,
-                False,
-            )
+            return _joined(elements, " ", row, column)
         return Word(raw, False, row, column, False)
 
     def string(self, node: Any, state: ShellState, row: int, column: int) -> Word:
@@ -886,6 +873,12 @@ class _Walker:
             found = self.arguments[number - 1]
             return Word(found.value, found.dynamic, row, column)
         return Word(raw, True, row, column)
+
+
+def _joined(parts: list[Word], separator: str, row: int, column: int) -> Word:
+    """One word of ``parts``' values; not known here if any part is not."""
+    value = separator.join(part.value for part in parts)
+    return Word(value, any(part.dynamic for part in parts), row, column, False)
 
 
 def _holds(spans: list[tuple[int, int]], start: int, end: int) -> bool:
